@@ -1,0 +1,68 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Tickler",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tickler", targets: ["tickler"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    ],
+    targets: [
+        // libcurl, reached through a system-library target with a typed C shim (curl's setopt and
+        // getinfo are C variadics, which Swift cannot call).
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // The pure core: model, rule semantics, parsing from text, diagnostics. No I/O, no clock.
+        .target(
+            name: "TicklerCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        // Reading configuration, contact and template files from disk for the core.
+        .target(
+            name: "TicklerFiles",
+            dependencies: ["TicklerCore"]
+        ),
+        .executableTarget(
+            name: "tickler",
+            dependencies: [
+                "TicklerCore",
+                "TicklerFiles",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "TicklerTestSupport",
+            dependencies: ["TicklerCore"]
+        ),
+        .testTarget(
+            name: "CCurlTests",
+            dependencies: ["CCurl"]
+        ),
+        .testTarget(
+            name: "TicklerCoreTests",
+            dependencies: ["TicklerCore", "TicklerTestSupport"]
+        ),
+        .testTarget(
+            name: "TicklerFilesTests",
+            dependencies: ["TicklerFiles", "TicklerCore", "TicklerTestSupport"]
+        ),
+        .testTarget(
+            name: "TicklerCLITests",
+            dependencies: ["TicklerTestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

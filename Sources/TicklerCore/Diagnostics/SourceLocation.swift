@@ -1,0 +1,30 @@
+/// A place in a file that a person wrote: 1-based line and column.
+///
+/// Columns count Unicode scalars, as libyaml does, so `李娜` is two columns and a tab is one.
+public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var path: String
+    public var line: Int
+    public var column: Int
+
+    public init(path: String, line: Int, column: Int) {
+        self.path = path
+        self.line = line
+        self.column = column
+    }
+
+    /// The start of a file, for problems that belong to the file as a whole.
+    public static func file(_ path: String) -> SourceLocation {
+        SourceLocation(path: path, line: 1, column: 1)
+    }
+
+    /// This location moved right by `columns` on the same line.
+    public func advanced(by columns: Int) -> SourceLocation {
+        SourceLocation(path: path, line: line, column: column + columns)
+    }
+
+    public var description: String { "\(path):\(line):\(column)" }
+
+    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+        (lhs.path, lhs.line, lhs.column) < (rhs.path, rhs.line, rhs.column)
+    }
+}

@@ -1,0 +1,138 @@
+/// One contact rule of `tickler.yaml`: a trigger, who receives the reminder, and how it is sent.
+public struct Rule: Sendable, Hashable {
+    public var name: String
+    public var trigger: Trigger
+    public var recipient: Recipient
+    public var channel: String
+    public var template: String
+    /// `where`: the contacts the rule applies to (all when empty).
+    public var filter: ContactFilter
+    /// `at`: the wall-clock time in the recipient's zone; `nil` takes the trigger's default.
+    public var at: TimeOfDay?
+    public var window: Window?
+    /// `catch_up` for this rule; `nil` takes the configuration's.
+    public var catchUp: TimeSpan?
+    /// Where the rule starts in its file.
+    public var location: SourceLocation
+
+    public init(
+        name: String, trigger: Trigger, recipient: Recipient, channel: String, template: String,
+        filter: ContactFilter = ContactFilter(), at: TimeOfDay? = nil, window: Window? = nil,
+        catchUp: TimeSpan? = nil, location: SourceLocation
+    ) {
+        self.name = name
+        self.trigger = trigger
+        self.recipient = recipient
+        self.channel = channel
+        self.template = template
+        self.filter = filter
+        self.at = at
+        self.window = window
+        self.catchUp = catchUp
+        self.location = location
+    }
+
+    /// `to:` — who the reminder goes to.
+    public enum Recipient: String, Sendable, Hashable, CaseIterable {
+        case contact
+        case owner
+        case manager
+    }
+}
+
+/// `date:` — yearly on a date of the contact, minus each lead time.
+public struct DateTrigger: Sendable, Hashable {
+    /// The contact date the rule follows.
+    public enum Field: Sendable, Hashable, CustomStringConvertible {
+        case birthday
+        case lunarBirthday
+        /// A key under the contact's `dates:`.
+        case custom(String)
+
+        public var description: String {
+            switch self {
+            case .birthday: "birthday"
+            case .lunarBirthday: "lunar_birthday"
+            case .custom(let name): name
+            }
+        }
+    }
+
+    /// `feb29:` — what a Feb 29 date does in common years.
+    public enum Feb29Policy: String, Sendable, Hashable, CaseIterable {
+        case feb28
+        case mar1
+        case skip
+    }
+
+    public var field: Field
+    /// `before:` — lead times in calendar days, each its own occurrence (default `[0d]`).
+    public var leads: [TimeSpan]
+    public var feb29: Feb29Policy
+
+    public init(field: Field, leads: [TimeSpan] = [TimeSpan(0, .days)], feb29: Feb29Policy = .feb28) {
+        self.field = field
+        self.leads = leads
+        self.feb29 = feb29
+    }
+}
+
+/// `after:` — once per recorded event of a type, `delay` after it.
+public struct AfterTrigger: Sendable, Hashable {
+    public var eventType: String
+    public var delay: TimeSpan
+    /// `unless:` — an event type that, recorded later, cancels the rest of the series.
+    public var unless: String?
+    /// `repeat:` — nag again at this interval until cancelled.
+    public var repeatEvery: TimeSpan?
+    /// `max_overdue:` — when the nagging stops (default 7d).
+    public var maxOverdue: TimeSpan
+
+    public init(
+        eventType: String, delay: TimeSpan = TimeSpan(0, .minutes), unless: String? = nil,
+        repeatEvery: TimeSpan? = nil, maxOverdue: TimeSpan = TimeSpan(7, .days)
+    ) {
+        self.eventType = eventType
+        self.delay = delay
+        self.unless = unless
+        self.repeatEvery = repeatEvery
+        self.maxOverdue = maxOverdue
+    }
+}
+
+/// `every:` — when a contact has had no interaction for a period, and every period after.
+public struct EveryTrigger: Sendable, Hashable {
+    public var period: TimeSpan
+    /// `since:` — the event types that count as interaction; `nil` means any event.
+    public var since: [String]?
+    /// `spread:` — how widely first-time clocks are spread by a hash of the contact id.
+    public var spread: TimeSpan
+
+    public init(period: TimeSpan, since: [String]? = nil, spread: TimeSpan = TimeSpan(0, .days)) {
+        self.period = period
+        self.since = since
+        self.spread = spread
+    }
+}
+
+/// `where:` — field → accepted values. A contact matches when, for every condition, its value of
+/// the field (or, for `tags`, one of its tags) is one of the accepted values.
+public struct ContactFilter: Sendable, Hashable {
+    public struct Condition: Sendable, Hashable {
+        public var field: String
+        public var values: [String]
+
+        public init(field: String, values: [String]) {
+            self.field = field
+            self.values = values
+        }
+    }
+
+    public var conditions: [Condition]
+
+    public init(_ conditions: [Condition] = []) {
+        self.conditions = conditions
+    }
+
+    public var isEmpty: Bool { conditions.isEmpty }
+}

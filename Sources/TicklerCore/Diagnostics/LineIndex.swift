@@ -3,9 +3,11 @@
 struct LineIndex {
     let lines: [Substring]
 
+    /// Splits on LF scalars (a `Character` split would keep CRLF lines together) and drops a CR before each.
     init(_ text: String) {
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? line.dropLast() : line
+        lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            let trimmed = line.last == "\r" ? line.dropLast() : line
+            return Substring(trimmed)
         }
     }
 

@@ -24,8 +24,14 @@ public struct Diagnostics: Sendable {
         all.append(.warning(message, at: location, notes: notes))
     }
 
-    /// The diagnostics in reading order: by file (in the order files were first reported), then line and column.
+    /// The diagnostics in reading order: by file (in the order files were first reported), then line
+    /// and column; a diagnostic reported twice at the same place (through a YAML alias) is shown once.
     public var sorted: [Diagnostic] {
+        var seen = Set<Diagnostic>()
+        return ordered.filter { seen.insert($0).inserted }
+    }
+
+    private var ordered: [Diagnostic] {
         var fileOrder: [String: Int] = [:]
         for diagnostic in all where fileOrder[diagnostic.location.path] == nil {
             fileOrder[diagnostic.location.path] = fileOrder.count

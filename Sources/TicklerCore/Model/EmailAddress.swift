@@ -42,7 +42,8 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
     public static func validate(_ address: String) -> Result<String, AddressError> {
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2 else {
-            return .failure(AddressError(parts.count == 1 ? "no '@' in the address" : "more than one '@' in the address"))
+            return .failure(
+                AddressError(parts.count == 1 ? "no '@' in the address" : "more than one '@' in the address"))
         }
         let (local, domain) = (parts[0], parts[1])
         guard !local.isEmpty, local.utf8.count <= 64 else {

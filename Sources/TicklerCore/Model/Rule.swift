@@ -14,11 +14,13 @@ public struct Rule: Sendable, Hashable {
     public var catchUp: TimeSpan?
     /// Where the rule starts in its file.
     public var location: SourceLocation
+    /// Where `template:` names the template, for "no such template" errors.
+    public var templateLocation: SourceLocation
 
     public init(
         name: String, trigger: Trigger, recipient: Recipient, channel: String, template: String,
         filter: ContactFilter = ContactFilter(), at: TimeOfDay? = nil, window: Window? = nil,
-        catchUp: TimeSpan? = nil, location: SourceLocation
+        catchUp: TimeSpan? = nil, location: SourceLocation, templateLocation: SourceLocation? = nil
     ) {
         self.name = name
         self.trigger = trigger
@@ -30,6 +32,7 @@ public struct Rule: Sendable, Hashable {
         self.window = window
         self.catchUp = catchUp
         self.location = location
+        self.templateLocation = templateLocation ?? location
     }
 
     /// `to:` — who the reminder goes to.
@@ -121,10 +124,13 @@ public struct ContactFilter: Sendable, Hashable {
     public struct Condition: Sendable, Hashable {
         public var field: String
         public var values: [String]
+        /// Where the field is named, for diagnostics.
+        public var location: SourceLocation
 
-        public init(field: String, values: [String]) {
+        public init(field: String, values: [String], location: SourceLocation) {
             self.field = field
             self.values = values
+            self.location = location
         }
     }
 

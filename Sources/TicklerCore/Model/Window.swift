@@ -50,19 +50,22 @@ public struct Window: Sendable, Hashable, CustomStringConvertible {
             while index < scalars.count, scalars[index] != " " { index += 1 }
             if index > start { words.append((String(String.UnicodeScalarView(scalars[start..<index])), start)) }
         }
-        let format = "write a window as 'HH:MM-HH:MM' ranges (comma-separated) and optional days, e.g. '09:00-18:00 mon-fri'"
+        let format =
+            "write a window as 'HH:MM-HH:MM' ranges (comma-separated) and optional days, e.g. '09:00-18:00 mon-fri'"
         guard let rangesWord = words.first else {
             return .failure(ParseError(message: "empty window", offset: 0, note: format))
         }
         guard words.count <= 2 else {
-            return .failure(ParseError(message: "unexpected '\(words[2].text)' in window", offset: words[2].offset, note: format))
+            return .failure(
+                ParseError(message: "unexpected '\(words[2].text)' in window", offset: words[2].offset, note: format))
         }
         var weekdays = Set(1...7)
         if words.count == 2 {
             switch parseDays(words[1].text) {
             case .success(let days): weekdays = days
             case .failure(let error):
-                return .failure(ParseError(message: error.message, offset: words[1].offset + error.offset, note: error.note))
+                return .failure(
+                    ParseError(message: error.message, offset: words[1].offset + error.offset, note: error.note))
             }
         }
         var spans: [Span] = []
@@ -72,12 +75,14 @@ public struct Window: Sendable, Hashable, CustomStringConvertible {
             guard bounds.count == 2, let start = TimeOfDay.parse(bounds[0]),
                 let end = TimeOfDay.parse(bounds[1], allowMidnightEnd: true)
             else {
-                return .failure(ParseError(message: "invalid time range '\(range)' in window", offset: offset, note: format))
+                return .failure(
+                    ParseError(message: "invalid time range '\(range)' in window", offset: offset, note: format))
             }
             guard start != end else {
-                return .failure(ParseError(
-                    message: "empty time range '\(range)' in window", offset: offset,
-                    note: "a range needs an end different from its start; for all day write '00:00-24:00'"))
+                return .failure(
+                    ParseError(
+                        message: "empty time range '\(range)' in window", offset: offset,
+                        note: "a range needs an end different from its start; for all day write '00:00-24:00'"))
             }
             spans.append(Span(start: start, end: end, weekdays: weekdays))
             offset += range.unicodeScalars.count + 1
@@ -96,14 +101,17 @@ public struct Window: Sendable, Hashable, CustomStringConvertible {
             for end in ends {
                 guard let number = weekdayNames.firstIndex(of: end) else {
                     var message = "unknown day '\(end)' in window"
-                    if let match = Suggestion.nearest(to: end, in: weekdayNames) { message += "; did you mean '\(match)'?" }
+                    if let match = Suggestion.nearest(to: end, in: weekdayNames) {
+                        message += "; did you mean '\(match)'?"
+                    }
                     return .failure(ParseError(message: message, offset: endOffset, note: note))
                 }
                 numbers.append(number + 1)
                 endOffset += end.unicodeScalars.count + 1
             }
             guard numbers.count <= 2 else {
-                return .failure(ParseError(message: "invalid day range '\(item)' in window", offset: offset, note: note))
+                return .failure(
+                    ParseError(message: "invalid day range '\(item)' in window", offset: offset, note: note))
             }
             if numbers.count == 1 {
                 days.insert(numbers[0])

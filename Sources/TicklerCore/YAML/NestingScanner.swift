@@ -84,8 +84,10 @@ enum NestingScanner {
                     continue
                 }
                 let next = i + 1 < end ? b[i + 1] : UInt8(ascii: " ")
-                let atTokenStart = [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "["), UInt8(ascii: "{"),
-                                    UInt8(ascii: ","), UInt8(ascii: ":")].contains(previous)
+                let atTokenStart = [
+                    UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "["), UInt8(ascii: "{"),
+                    UInt8(ascii: ","), UInt8(ascii: ":"),
+                ].contains(previous)
                 switch c {
                 case UInt8(ascii: "#") where previous == UInt8(ascii: " ") || previous == UInt8(ascii: "\t"):
                     i = end

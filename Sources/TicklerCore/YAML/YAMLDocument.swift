@@ -32,8 +32,9 @@ public enum YAMLDocument {
         case .scanner(let context, let problem, let mark, _),
             .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
-            return syntaxDiagnostic(problem: problem, at: at(mark), context: context.map { ($0.text, at($0.mark)) },
-                                    source: source)
+            return syntaxDiagnostic(
+                problem: problem, at: at(mark), context: context.map { ($0.text, at($0.mark)) },
+                source: source)
         case .duplicatedKeysInMapping(let duplicates, let context):
             let first = at(context.mark)
             let name = duplicates.first ?? ""

@@ -1,0 +1,81 @@
+/// The whole of `tickler.yaml`, checked: every path resolved against the file's directory, every
+/// reference (owner, channel, manager) known to exist.
+public struct Config: Sendable {
+    /// The file it was read from, as given.
+    public var path: String
+    /// `timezone:` — the default zone for contacts and owners that name none.
+    public var timezone: String
+    /// `language:` — the language of templates without a language suffix (`NAME.txt`). Default `zh`.
+    public var language: String
+    /// `state:` — the SQLite state store. Default `tickler.sqlite` beside the configuration.
+    public var statePath: String
+    /// `contacts:` — contact files, in order.
+    public var contactFiles: [SourcePath]
+    /// `templates:` — the template directory. Default `templates` beside the configuration.
+    public var templatesDirectory: String
+    /// `catch_up:` — how late a reminder missed during downtime may still go out. Default 24h.
+    public var catchUp: TimeSpan
+    public var owners: [String: Owner]
+    public var channels: [String: Channel]
+    public var rules: [Rule]
+
+    public init(
+        path: String, timezone: String, language: String = Config.defaultLanguage, statePath: String,
+        contactFiles: [SourcePath] = [], templatesDirectory: String, catchUp: TimeSpan = Config.defaultCatchUp,
+        owners: [String: Owner] = [:], channels: [String: Channel] = [:], rules: [Rule] = []
+    ) {
+        self.path = path
+        self.timezone = timezone
+        self.language = language
+        self.statePath = statePath
+        self.contactFiles = contactFiles
+        self.templatesDirectory = templatesDirectory
+        self.catchUp = catchUp
+        self.owners = owners
+        self.channels = channels
+        self.rules = rules
+    }
+
+    public static let defaultLanguage = "zh"
+    public static let defaultCatchUp = TimeSpan(24, .hours)
+    public static let defaultStateFile = "tickler.sqlite"
+    public static let defaultTemplatesDirectory = "templates"
+}
+
+/// A path resolved against the configuration's directory, with the place it was written.
+public struct SourcePath: Sendable, Hashable {
+    public var path: String
+    public var location: SourceLocation
+
+    public init(path: String, location: SourceLocation) {
+        self.path = path
+        self.location = location
+    }
+}
+
+/// `owners:` — a person reminders go to: an account manager and, through `manager`, their manager.
+public struct Owner: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var email: String?
+    /// An IANA zone; `nil` takes the configuration's.
+    public var timezone: String?
+    /// Another owner's id.
+    public var manager: String?
+    /// The language of messages to this owner (`NAME.LANG.txt`); `nil` takes the configuration's.
+    public var language: String?
+    public var location: SourceLocation
+
+    public init(
+        id: String, name: String, email: String? = nil, timezone: String? = nil, manager: String? = nil,
+        language: String? = nil, location: SourceLocation
+    ) {
+        self.id = id
+        self.name = name
+        self.email = email
+        self.timezone = timezone
+        self.manager = manager
+        self.language = language
+        self.location = location
+    }
+}

@@ -1,0 +1,113 @@
+import Dispatch
+import Foundation
+
+/// Loads the configuration, its contact files and its templates through a `SourceReader`, and
+/// checks them together (references between them, values templates use). Every problem in every
+/// file is reported in one pass.
+public enum WorkspaceLoader {
+    /// - Parameters:
+    ///   - configPath: the configuration file, as the user named it (diagnostics use paths built from it).
+    ///   - reader: where files come from.
+    ///   - environment: the process environment, to warn about `${VAR}` references and secrets that are unset.
+    public static func load(
+        configPath: String, reader: SourceReader, environment: [String: String] = [:]
+    ) -> (workspace: Workspace?, diagnostics: Diagnostics) {
+        var diagnostics = Diagnostics()
+        guard
+            let source = readText(
+                configPath, reader: reader,
+                missing: { path in
+                    .error(
+                        "no configuration file '\(path)'", at: .file(path),
+                        notes: [
+                            .init(
+                                "pass --config PATH or set TICKLER_CONFIG to the file; etc/tickler.yaml is an example")
+                        ])
+                }, diagnostics: &diagnostics)
+        else { return (nil, diagnostics) }
+        let (parsed, configDiagnostics) = ConfigParser.parse(source)
+        diagnostics.append(contentsOf: configDiagnostics)
+        guard let config = parsed else { return (nil, diagnostics) }
+
+        let contacts = loadContacts(config, reader: reader, diagnostics: &diagnostics)
+        let templates = loadTemplates(config, contacts: contacts, reader: reader, diagnostics: &diagnostics)
+        let workspace = Workspace(config: config, contacts: contacts, templates: templates)
+        WorkspaceChecks.run(workspace, environment: environment, diagnostics: &diagnostics)
+        return (workspace, diagnostics)
+    }
+
+    /// Reads and decodes a text file; a missing or unreadable file becomes a diagnostic.
+    static func readText(
+        _ path: String, reader: SourceReader, missing: (String) -> Diagnostic, diagnostics: inout Diagnostics
+    ) -> SourceText? {
+        do {
+            guard let bytes = try reader.read(path) else {
+                diagnostics.append(missing(path))
+                return nil
+            }
+            switch SourceText.decode(bytes, path: path) {
+            case .success(let text): return text
+            case .failure(let diagnostic):
+                diagnostics.append(diagnostic)
+                return nil
+            }
+        } catch {
+            diagnostics.error(
+                "cannot read '\(path)': \(error.reason)", at: .file(path), notes: error.note.map { [.init($0)] } ?? [])
+            return nil
+        }
+    }
+
+    /// Parses every contact file (in parallel: a file's parse is independent of the others).
+    static func loadContacts(_ config: Config, reader: SourceReader, diagnostics: inout Diagnostics) -> [Contact] {
+        let files = config.contactFiles
+        let context = ContactsContext(owners: Set(config.owners.keys))
+        let results = ParallelMap.run(files) { file -> ([Contact], Diagnostics) in
+            var fileDiagnostics = Diagnostics()
+            guard
+                let source = readText(
+                    file.path, reader: reader,
+                    missing: { path in
+                        .error(
+                            "contacts file '\(path)' does not exist", at: file.location,
+                            notes: [
+                                .init("paths in the configuration are relative to the configuration file's directory")
+                            ])
+                    }, diagnostics: &fileDiagnostics)
+            else { return ([], fileDiagnostics) }
+            let (contacts, parseDiagnostics) = ContactsParser.parse(source, context: context)
+            fileDiagnostics.append(contentsOf: parseDiagnostics)
+            return (contacts, fileDiagnostics)
+        }
+        for (_, fileDiagnostics) in results { diagnostics.append(contentsOf: fileDiagnostics) }
+        let (contacts, mergeDiagnostics) = ContactsParser.merge(results.map(\.0))
+        diagnostics.append(contentsOf: mergeDiagnostics)
+        return contacts
+    }
+}
+
+/// `map` over an array on every core, keeping the order.
+enum ParallelMap {
+    static func run<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
+        if items.count < 2 { return items.map(transform) }
+        let results = ResultBox<R>(count: items.count)
+        DispatchQueue.concurrentPerform(iterations: items.count) { index in
+            results.set(index, transform(items[index]))
+        }
+        return results.values
+    }
+
+    /// Slots written once each from `concurrentPerform`, each by a different iteration.
+    private final class ResultBox<R>: @unchecked Sendable {
+        private var slots: [R?]
+        private let lock = NSLock()
+
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+        func set(_ index: Int, _ value: R) {
+            lock.withLock { slots[index] = value }
+        }
+
+        var values: [R] { lock.withLock { slots.map { $0! } } }
+    }
+}

@@ -61,7 +61,8 @@ let package = Package(
         ),
         .testTarget(
             name: "TicklerCLITests",
-            dependencies: ["TicklerTestSupport"]
+            dependencies: ["TicklerTestSupport"],
+            exclude: ["Corpus"]
         ),
     ],
     swiftLanguageModes: [.v6]

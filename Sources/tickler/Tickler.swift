@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// The `tickler` command: the daemon and the tools around it.
+@main
+struct Tickler: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tickler",
+        abstract:
+            "A customer-contact reminder daemon: birthdays, thank-you notes, check-ins and callbacks, on time and once.",
+        discussion: """
+            Tickler reads contact rules from a YAML configuration (--config PATH, $TICKLER_CONFIG, or \
+            /etc/tickler/tickler.yaml), works out when each customer needs a touch, and delivers the \
+            reminder by email or chat webhook.
+
+            Exit codes: 0 success, 1 bad input (configuration, contact, template or event file errors), \
+            3 delivery failed, 64 usage error.
+            """,
+        subcommands: [CheckCommand.self]
+    )
+}

@@ -16,6 +16,10 @@ public struct SourceText: Sendable {
         var start = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
         let body = bytes[start...]
+        // Fast path: the standard library validates UTF-8 with vector instructions; NUL is a memchr.
+        if !body.contains(0), let text = String(validating: body, as: UTF8.self) {
+            return .success(SourceText(path: path, text: text))
+        }
         if let problem = firstProblem(in: body) {
             let location = Self.location(ofByte: problem.offset, in: body, path: path)
             return .failure(.error(problem.message, at: location, notes: [problem.note]))

@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // libcurl, reached through a system-library target with a typed C shim (curl's setopt and
@@ -34,11 +35,20 @@ let package = Package(
             name: "TicklerFiles",
             dependencies: ["TicklerCore"]
         ),
+        // The state store: events, first-seen times, the outbox and delivery history, in SQLite through GRDB.
+        .target(
+            name: "TicklerStore",
+            dependencies: [
+                "TicklerCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .executableTarget(
             name: "tickler",
             dependencies: [
                 "TicklerCore",
                 "TicklerFiles",
+                "TicklerStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -53,11 +63,20 @@ let package = Package(
         ),
         .testTarget(
             name: "TicklerCoreTests",
-            dependencies: ["TicklerCore", "TicklerTestSupport"]
+            dependencies: ["TicklerCore", "TicklerTestSupport"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "TicklerFilesTests",
             dependencies: ["TicklerFiles", "TicklerCore", "TicklerTestSupport"]
+        ),
+        .testTarget(
+            name: "TicklerStoreTests",
+            dependencies: [
+                "TicklerStore", "TicklerCore", "TicklerTestSupport",
+                // to look at the file directly: journal mode, schema, migrations
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "TicklerCLITests",

@@ -19,6 +19,9 @@ public struct Template: Sendable {
     public var textPath: String
     /// The path of the `.html` file, when there is one.
     public var htmlPath: String?
+    /// The values every part shows unconditionally: rendering for a contact that lacks one is an
+    /// error naming it, never a blank in a customer's message.
+    public var references: [TemplateReference] = []
 
     public init(
         name: String, language: String?, subject: MustacheTemplate?, body: MustacheTemplate,
@@ -31,5 +34,16 @@ public struct Template: Sendable {
         self.html = html
         self.textPath = textPath
         self.htmlPath = htmlPath
+    }
+}
+
+/// A value a template shows, with where it is written (`contact.name` at `templates/x.txt:3:7`).
+public struct TemplateReference: Sendable, Hashable {
+    public var name: String
+    public var location: SourceLocation
+
+    public init(name: String, location: SourceLocation) {
+        self.name = name
+        self.location = location
     }
 }

@@ -28,16 +28,25 @@ struct TemplateChecker {
     private var scopes: [Scope]
     private var sections: [OpenSection] = []
     private var diagnostics = Diagnostics()
+    private var references: [TemplateReference] = []
 
     /// The problems with the names and sections of `tags`, in reading order. In an HTML part
     /// (`isHTML`), values must be escaped: `{{{name}}}` and `{{& name}}` are errors there.
     static func check(_ tags: [TemplateTag], vocabulary: TemplateVocabulary, isHTML: Bool = false) -> Diagnostics {
+        checkAndReference(tags, vocabulary: vocabulary, isHTML: isHTML).diagnostics
+    }
+
+    /// The problems, and the values the part shows unconditionally (outside a section on the same
+    /// value), which rendering must find set.
+    static func checkAndReference(
+        _ tags: [TemplateTag], vocabulary: TemplateVocabulary, isHTML: Bool = false
+    ) -> (diagnostics: Diagnostics, references: [TemplateReference]) {
         var checker = TemplateChecker(vocabulary: vocabulary, isHTML: isHTML)
         for tag in tags {
             checker.check(tag)
         }
         checker.finish()
-        return checker.diagnostics
+        return (checker.diagnostics, checker.references)
     }
 
     private init(vocabulary: TemplateVocabulary, isHTML: Bool) {
@@ -75,6 +84,10 @@ struct TemplateChecker {
             }
             guard tag.isNameValid, let (path, value) = resolve(tag) else { return }
             checkSingleValue(tag, path: path, value: value)
+            let guarded = sections.contains { $0.tag.kind == .section && $0.path == path }
+            if value.shape == .text, tag.name != ".", !guarded {
+                references.append(TemplateReference(name: path.joined(separator: "."), location: tag.nameLocation))
+            }
         case .section, .invertedSection:
             let resolved = tag.isNameValid ? resolve(tag) : nil
             guard tag.kind == .section else {

@@ -18,7 +18,10 @@ public enum TemplateCompiler {
         let split = TemplatePart.split(source.text)
         diagnostics.append(contentsOf: split.diagnostics)
 
-        let subject = split.subject.flatMap { compile($0, vocabulary: vocabulary, into: &diagnostics) }
+        var references: [TemplateReference] = []
+        let subject = split.subject.flatMap {
+            compile($0, vocabulary: vocabulary, into: &diagnostics, references: &references)
+        }
         var body: MustacheTemplate?
         if split.body.isBlank {
             diagnostics.error(
@@ -32,7 +35,7 @@ public enum TemplateCompiler {
                 ]
             )
         } else {
-            body = compile(split.body, vocabulary: vocabulary, into: &diagnostics)
+            body = compile(split.body, vocabulary: vocabulary, into: &diagnostics, references: &references)
         }
 
         var html: MustacheTemplate?
@@ -44,25 +47,29 @@ public enum TemplateCompiler {
                     notes: [.init("write the HTML message into the file, or remove it to send text only")]
                 )
             } else {
-                html = compile(part, vocabulary: vocabulary, into: &diagnostics)
+                html = compile(part, vocabulary: vocabulary, into: &diagnostics, references: &references)
             }
         }
 
         guard !diagnostics.hasErrors, let body else { return (nil, diagnostics) }
-        let template = Template(
+        var template = Template(
             name: source.name, language: source.language, subject: subject, body: body, html: html,
             textPath: source.text.path, htmlPath: source.html?.path
         )
+        template.references = references
         return (template, diagnostics)
     }
 
     /// Scans and checks one part, then compiles it when it has no errors.
     static func compile(
-        _ part: TemplatePart, vocabulary: TemplateVocabulary, into diagnostics: inout Diagnostics
+        _ part: TemplatePart, vocabulary: TemplateVocabulary, into diagnostics: inout Diagnostics,
+        references: inout [TemplateReference]
     ) -> MustacheTemplate? {
         let scan = TemplateScanner.scan(part.text, from: part.start)
         var found = scan.diagnostics
-        found.append(contentsOf: TemplateChecker.check(scan.tags, vocabulary: vocabulary, isHTML: part.role.isHTML))
+        let checked = TemplateChecker.checkAndReference(scan.tags, vocabulary: vocabulary, isHTML: part.role.isHTML)
+        found.append(contentsOf: checked.diagnostics)
+        references.append(contentsOf: checked.references)
         diagnostics.append(contentsOf: found)
         guard !found.hasErrors else { return nil }
         do {

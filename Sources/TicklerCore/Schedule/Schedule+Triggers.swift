@@ -1,0 +1,147 @@
+extension Schedule {
+    /// `date:` — yearly on the contact's date, minus each lead time, on the contact's calendar.
+    func dateOccurrences(
+        _ rule: Rule, _ trigger: DateTrigger, _ index: Int, _ audience: Audience, _ range: Range<Int64>,
+        into found: inout [Occurrence]
+    ) {
+        let contact = contacts[index]
+        let maxLead = trigger.leads.map { Int($0.calendarDays ?? 0) }.max() ?? 0
+        let firstYear = CivilDate(daysSinceEpoch: Int((range.lowerBound - Self.slack).floorDiv(86_400))).year
+        let lastYear = CivilDate(daysSinceEpoch: Int((range.upperBound + Self.slack).floorDiv(86_400)) + maxLead).year
+        for year in firstYear...lastYear {
+            guard let (anniversary, years) = anniversary(of: contact, trigger, inYear: year) else { continue }
+            for lead in trigger.leads {
+                let leadDays = Int(lead.calendarDays ?? 0)
+                let day = anniversary.adding(days: -leadDays)
+                let due = due(rule, day: day, defaultAt: Self.nineAM, zone: audience.zone)
+                guard range.contains(due) else { continue }
+                found.append(
+                    make(
+                        rule, index, audience, key: "\(rule.name)/\(contact.id)/\(day)", due: due, day: day,
+                        detail: .date(anniversary: anniversary, leadDays: leadDays, years: years)))
+            }
+        }
+    }
+
+    /// The day a contact's date falls on in a Gregorian year (for lunar dates: in the Chinese year
+    /// that begins in it), with the years since the original date when known.
+    func anniversary(of contact: Contact, _ trigger: DateTrigger, inYear year: Int) -> (CivilDate, Int?)? {
+        let date: PartialDate
+        switch trigger.field {
+        case .lunarBirthday:
+            guard let lunar = contact.lunarBirthday,
+                let day = ChineseCalendar.gregorianDate(of: lunar, inChineseYearStartingIn: year)
+            else { return nil }
+            return (day, nil)
+        case .birthday:
+            guard let birthday = contact.birthday else { return nil }
+            date = birthday
+        case .custom(let name):
+            guard let custom = contact.dates[name] else { return nil }
+            date = custom
+        }
+        if let origin = date.year, year <= origin { return nil }
+        var (month, day) = (date.month, date.day)
+        if month == 2, day == 29, !CivilDate.isLeapYear(year) {
+            switch trigger.feb29 {
+            case .feb28: day = 28
+            case .mar1: (month, day) = (3, 1)
+            case .skip: return nil
+            }
+        }
+        return (CivilDate(year: year, month: month, day: day), date.year.map { year - $0 })
+    }
+
+    /// `after:` — one series per recorded event of the type: `d0 = window(base)`,
+    /// `dN = window(d(N-1) + repeat)` while `d(N-1) + repeat <= base + max_overdue`, each cancelled
+    /// when an `unless` event recorded after the trigger precedes it.
+    func afterOccurrences(
+        _ rule: Rule, _ trigger: AfterTrigger, _ index: Int, _ audience: Audience, _ range: Range<Int64>,
+        _ events: EventIndex, into found: inout [Occurrence]
+    ) {
+        let contact = contacts[index]
+        let history = events.events(of: contact.id)
+        guard !history.isEmpty else { return }
+        for event in history where event.type == trigger.eventType {
+            let cancelledAfter = trigger.unless.flatMap { unless in
+                history.first { $0.type == unless && $0.at > event.at }?.at
+            }
+            let base = afterBase(rule, trigger, event: event, contactZone: contactZones[index], zone: audience.zone)
+            guard base <= range.upperBound + Self.slack else { continue }
+            let limit = base + trigger.maxOverdue.seconds
+            var due = deferred(rule, base, zone: audience.zone)
+            var n = 0
+            while due < range.upperBound {
+                if let cancelledAfter, due > cancelledAfter { break }
+                if due >= range.lowerBound {
+                    let key =
+                        n == 0
+                        ? "\(rule.name)/\(contact.id)/\(event.id)" : "\(rule.name)/\(contact.id)/\(event.id)/\(n)"
+                    found.append(
+                        make(
+                            rule, index, audience, key: key, due: due, day: contactZones[index].localDate(at: due),
+                            detail: .after(event: event, repeatIndex: n, base: base)))
+                }
+                guard let every = trigger.repeatEvery, due + every.seconds <= limit else { break }
+                due = deferred(rule, due + every.seconds, zone: audience.zone)
+                n += 1
+            }
+        }
+    }
+
+    /// Without `at`, exactly `delay` after the event; with `at`, at that time (recipient's zone) on
+    /// the contact's day that `event + delay` falls on.
+    func afterBase(_ rule: Rule, _ trigger: AfterTrigger, event: Event, contactZone: ZoneRules, zone: ZoneRules)
+        -> Int64
+    {
+        let instant = event.at + trigger.delay.seconds
+        guard let at = rule.at else { return instant }
+        return zone.instant(on: contactZone.localDate(at: instant), at: at)
+    }
+
+    /// `every:` — occurrence k on the contact's day of `start + k × period`, where the clock starts
+    /// at the latest interaction, else when the contact was first seen plus its spread offset.
+    func everyOccurrences(
+        _ rule: Rule, _ trigger: EveryTrigger, _ index: Int, _ audience: Audience, _ range: Range<Int64>,
+        _ history: History, now: Int64, into found: inout [Occurrence]
+    ) {
+        let contact = contacts[index]
+        let start = everyStart(trigger, contact: contact, history: history, now: now)
+        let period = trigger.period.seconds
+        let zone = contactZones[index]
+        var k = max(1, Int((range.lowerBound - Self.slack - start).floorDiv(period)))
+        while true {
+            let day = zone.localDate(at: start + Int64(k) * period)
+            let due = due(rule, day: day, defaultAt: Self.nineAM, zone: audience.zone)
+            if due >= range.upperBound, day.daysSinceEpoch > Int(range.upperBound.floorDiv(86_400)) + 1 { break }
+            if range.contains(due) {
+                found.append(
+                    make(
+                        rule, index, audience, key: "\(rule.name)/\(contact.id)/\(day)", due: due, day: day,
+                        detail: .every(cycle: k, start: start)))
+            }
+            k += 1
+        }
+    }
+
+    func everyStart(_ trigger: EveryTrigger, contact: Contact, history: History, now: Int64) -> Int64 {
+        if let latest = history.events.latest(of: contact.id, types: trigger.since) { return latest.at }
+        let seen = history.firstSeen[contact.id] ?? now
+        let spread = trigger.spread.seconds
+        guard spread > 0 else { return seen }
+        return seen + Int64(StableHash.of(contact.id) % UInt64(spread))
+    }
+}
+
+/// FNV-1a over the UTF-8 bytes: the same on every run and machine (Swift's `Hasher` is seeded
+/// per process), so a contact's spread offset never moves.
+enum StableHash {
+    static func of(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
+    }
+}

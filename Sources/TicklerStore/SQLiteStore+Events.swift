@@ -1,0 +1,225 @@
+import GRDB
+import TicklerCore
+
+/// An event to import: an ``Event`` whose id may be left for the store to assign.
+public struct ImportedEvent: Sendable, Hashable {
+    /// The id the import file gave; `nil` lets the store assign one.
+    public var id: String?
+    public var contact: String
+    public var type: String
+    /// Seconds since the epoch.
+    public var at: Int64
+    public var note: String?
+
+    public init(id: String? = nil, contact: String, type: String, at: Int64, note: String? = nil) {
+        self.id = id
+        self.contact = contact
+        self.type = type
+        self.at = at
+        self.note = note
+    }
+
+    public init(_ event: Event) {
+        self.init(id: event.id, contact: event.contact, type: event.type, at: event.at, note: event.note)
+    }
+}
+
+/// What an import did.
+public struct ImportResult: Sendable, Hashable {
+    /// Events stored.
+    public var inserted: Int
+    /// Events already present with the same content, left as they were.
+    public var skipped: Int
+
+    public init(inserted: Int = 0, skipped: Int = 0) {
+        self.inserted = inserted
+        self.skipped = skipped
+    }
+}
+
+/// Events: what was recorded for which contact, when.
+///
+/// ## Event ids
+/// An id is part of `after` rules' occurrence keys (`thank-you/acme-zhang/17`), so it names one
+/// event for good:
+/// - The store assigns ids as decimal numbers, `"1"`, `"2"`, …, from an ever-increasing sequence
+///   (never reused, not even after a delete).
+/// - An import may give its own ids, any text the CSV command accepts. An id that is a plain decimal
+///   number (`"250"`: digits, no leading zero, at most 18 of them) is allowed too, and moves the
+///   sequence past it, so the store never assigns that number to another event. This keeps ids
+///   when events are exported from one store and imported into another.
+/// - Importing an id that is already stored with the same contact, type, time and note skips it
+///   (re-importing a file is a no-op); with any other content the whole import is refused with
+///   ``StoreError/Kind-swift.struct/conflictingEvents``, naming every such id.
+/// - An imported event without an id is skipped when an event with the same contact, type, time and
+///   note is already stored (so re-importing a file without ids is a no-op too); otherwise it gets
+///   the next number.
+extension SQLiteStore {
+    /// Stores a new event and returns it with its assigned id.
+    @discardableResult
+    public func addEvent(
+        contact: String, type: String, at: Int64, note: String? = nil, recordedAt: Int64 = SQLiteStore.now()
+    ) throws(StoreError) -> Event {
+        if Self.hasNUL(contact, type, note) { throw Self.nulError(path: path) }
+        return try write("record an event in") { db in
+            let seq = try Self.nextSequence(db)
+            let record = EventRecord(
+                seq: seq, id: String(seq), contact: contact, type: type, at: at, note: note, recordedAt: recordedAt)
+            try record.insert(db)
+            return record.event
+        }
+    }
+
+    /// The events, optionally of one contact and of one type, ordered by time, then by when they
+    /// were stored.
+    public func events(contact: String? = nil, type: String? = nil) throws(StoreError) -> [Event] {
+        try read("read the events in") { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let contact {
+                conditions.append("contact = ?")
+                arguments += [contact]
+            }
+            if let type {
+                conditions.append("type = ?")
+                arguments += [type]
+            }
+            let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT id, contact, type, at, note FROM events\(filter) ORDER BY at, seq",
+                arguments: arguments)
+            var events: [Event] = []
+            while let row = try rows.next() {
+                events.append(Event(id: row[0], contact: row[1], type: row[2], at: row[3], note: row[4]))
+            }
+            return events
+        }
+    }
+
+    /// Every event, ordered by time, then by when they were stored.
+    public func allEvents() throws(StoreError) -> [Event] {
+        try events()
+    }
+
+    /// Stores `events` (ids required) in one transaction: all of them, or none when any fails.
+    /// See "Event ids" above for what happens to ids that are already stored.
+    @discardableResult
+    public func importEvents(_ events: [Event], recordedAt: Int64 = SQLiteStore.now()) throws(StoreError)
+        -> ImportResult
+    {
+        try importEvents(events.map(ImportedEvent.init), recordedAt: recordedAt)
+    }
+
+    /// Stores `events` in one transaction: all of them, or none when any fails. Events without an id
+    /// get one; see "Event ids" above for ids that are already stored.
+    @discardableResult
+    public func importEvents(_ events: [ImportedEvent], recordedAt: Int64 = SQLiteStore.now()) throws(StoreError)
+        -> ImportResult
+    {
+        if events.contains(where: { $0.id?.isEmpty == true }) {
+            throw StoreError(
+                .invalidEvent, "cannot import an event with an empty id into the state store '\(path)'",
+                note: "leave the id out (nil) to have the store assign one")
+        }
+        if events.contains(where: { Self.hasNUL($0.id) || Self.hasNUL($0.contact, $0.type, $0.note) }) {
+            throw Self.nulError(path: path)
+        }
+        let path = path
+        return try write("import events into") { db in
+            let highestNumber = events.compactMap { $0.id.flatMap(Self.sequenceNumber(ofID:)) }.max() ?? 0
+            try Self.raiseSequence(db, to: highestNumber)
+            let sameContent = try db.cachedStatement(
+                sql: "SELECT 1 FROM events WHERE contact = ? AND type = ? AND at = ? AND note IS ? LIMIT 1")
+            var result = ImportResult()
+            var conflicts: [String] = []
+            for event in events {
+                if let id = event.id {
+                    if let stored = try EventRecord.filter(EventRecord.Columns.id == id).fetchOne(db) {
+                        if stored.hasSameContent(as: event) {
+                            result.skipped += 1
+                        } else if !conflicts.contains(id) {
+                            conflicts.append(id)
+                        }
+                        continue
+                    }
+                    // A plain number takes that place in the sequence when it is free, so `"250"` sits
+                    // where the store would have put its 250th event; elsewhere SQLite numbers it.
+                    var seq = Self.sequenceNumber(ofID: id)
+                    if let number = seq, try EventRecord.exists(db, key: number) { seq = nil }
+                    let record = EventRecord(
+                        seq: seq, id: id, contact: event.contact, type: event.type, at: event.at, note: event.note,
+                        recordedAt: recordedAt)
+                    try record.insert(db)
+                } else {
+                    let arguments: StatementArguments = [event.contact, event.type, event.at, event.note]
+                    if try Bool.fetchOne(sameContent, arguments: arguments) != nil {
+                        result.skipped += 1
+                        continue
+                    }
+                    let seq = try Self.nextSequence(db)
+                    let record = EventRecord(
+                        seq: seq, id: String(seq), contact: event.contact, type: event.type, at: event.at,
+                        note: event.note, recordedAt: recordedAt)
+                    try record.insert(db)
+                }
+                result.inserted += 1
+            }
+            guard conflicts.isEmpty else { throw Self.conflictError(conflicts, path: path) }
+            return result
+        }
+    }
+
+    /// Whether any of `texts` contains U+0000, which SQLite's C strings would cut off on reading.
+    private static func hasNUL(_ texts: String?...) -> Bool {
+        texts.contains { $0?.utf8.contains(0) == true }
+    }
+
+    private static func nulError(path: String) -> StoreError {
+        StoreError(
+            .invalidEvent, "cannot store an event containing a NUL character in the state store '\(path)'",
+            note: "remove the U+0000 character from the event's id, contact, type or note")
+    }
+
+    private static func conflictError(_ ids: [String], path: String) -> StoreError {
+        let shown = ids.prefix(10).map { "'\($0)'" }.joined(separator: ", ") + (ids.count > 10 ? ", …" : "")
+        let subject = ids.count == 1 ? "event id \(shown) is" : "\(ids.count) event ids (\(shown)) are"
+        return StoreError(
+            .conflictingEvents,
+            "\(subject) already used by other events in the state store '\(path)'; nothing was imported",
+            note:
+                "an id names one event: re-importing it with the same contact, type, time and note is skipped, "
+                + "anything else is refused; plain numbers are also the ids Tickler assigns, so prefix ids "
+                + "from elsewhere, e.g. 'crm-17'",
+            eventIDs: ids)
+    }
+
+    /// The number a plain decimal id stands for (`"250"` → 250): ASCII digits, no leading zero, at
+    /// most 18 digits (so the sequence cannot overflow). `nil` for any other id.
+    static func sequenceNumber(ofID id: String) -> Int64? {
+        let digits = id.utf8
+        guard (1...18).contains(digits.count),
+            digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+            digits.count == 1 || digits.first != UInt8(ascii: "0")
+        else { return nil }
+        return Int64(id)
+    }
+
+    /// The next number to assign: above every number handed out or imported so far.
+    static func nextSequence(_ db: Database) throws -> Int64 {
+        let handedOut = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'events'") ?? 0
+        let highest = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0
+        return max(handedOut, highest) + 1
+    }
+
+    /// Moves the sequence to at least `number`, so the store never assigns it.
+    static func raiseSequence(_ db: Database, to number: Int64) throws {
+        guard number > 0 else { return }
+        if try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'events'") == nil {
+            try db.execute(sql: "INSERT INTO sqlite_sequence (name, seq) VALUES ('events', ?)", arguments: [number])
+        } else {
+            try db.execute(
+                sql: "UPDATE sqlite_sequence SET seq = ? WHERE name = 'events' AND seq < ?",
+                arguments: [number, number])
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import TicklerCore
+import TicklerFiles
+import TicklerStore
+
+/// What every command that works on the configuration starts with: the checked workspace, the
+/// schedule built from it, and the state store.
+struct Session {
+    let workspace: Workspace
+    let schedule: Schedule
+    /// The store, when its file exists (reading commands never create it).
+    let store: SQLiteStore?
+
+    /// Loads the workspace and opens an existing store; nothing is created or changed.
+    static func load(_ options: ConfigOptions) throws -> Session {
+        let workspace = try workspace(options)
+        let schedule = Schedule(config: workspace.config, contacts: workspace.contacts)
+        let path = workspace.config.statePath
+        let store = FileManager.default.fileExists(atPath: path) ? try store(workspace) : nil
+        return Session(workspace: workspace, schedule: schedule, store: store)
+    }
+
+    /// Loads and checks the workspace. On errors, prints every diagnostic (as `check` does) and
+    /// exits 1; warnings are left to `tickler check`.
+    static func workspace(_ options: ConfigOptions) throws -> Workspace {
+        let path = options.path
+        let (workspace, diagnostics) = WorkspaceLoader.load(
+            configPath: path, reader: FileSystemReader(), environment: ProcessInfo.processInfo.environment)
+        guard let workspace, !diagnostics.hasErrors else {
+            Output.printDiagnostics(diagnostics)
+            let errors = diagnostics.errorCount
+            Output.printError("\(path): \(errors) \(errors == 1 ? "error" : "errors") found")
+            throw ExitCode(1)
+        }
+        return workspace
+    }
+
+    /// Opens (creating on first use) the store at `state:`; failure is reported and exits 1.
+    static func store(_ workspace: Workspace) throws -> SQLiteStore {
+        do {
+            return try SQLiteStore.open(path: workspace.config.statePath)
+        } catch {
+            throw report(error)
+        }
+    }
+
+    /// Prints a store error with its note and returns the exit to throw.
+    static func report(_ error: StoreError) -> ExitCode {
+        Output.printError(error.message, notes: error.note.map { [.init($0)] } ?? [])
+        return ExitCode(1)
+    }
+
+    /// Events and first-seen times from the store; empty when there is no store yet.
+    func history() throws -> Schedule.History {
+        guard let store else { return Schedule.History() }
+        do {
+            return Schedule.History(events: EventIndex(try store.allEvents()), firstSeen: try store.firstSeen())
+        } catch {
+            throw Self.report(error)
+        }
+    }
+
+    /// Which of `keys` have been delivered already.
+    func deliveredKeys(among keys: [String]) throws -> Set<String> {
+        guard let store, !keys.isEmpty else { return [] }
+        do {
+            return try store.deliveredKeys(among: keys)
+        } catch {
+            throw Self.report(error)
+        }
+    }
+}

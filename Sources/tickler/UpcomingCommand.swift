@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import TicklerCore
+
+/// `tickler upcoming`: what will fire, when and to whom.
+struct UpcomingCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "upcoming",
+        abstract: "List the reminders that will fall due.",
+        discussion: """
+            Every occurrence not yet delivered whose due instant lies in [now, now + N × 24 h), sorted \
+            by due time then key. The table shows each time in the recipient's zone; JSON has the \
+            fields key, rule, contact, to, recipient, channel and due (RFC 3339 with the recipient's \
+            offset); ICS is an iCalendar feed with the occurrence key as UID. Reads the state store \
+            but never changes it.
+
+            Examples:
+              tickler upcoming --config etc/tickler.yaml
+              tickler upcoming --days 30 --format json
+              tickler upcoming --now 2027-03-01T00:00:00+08:00 --format ics > tickler.ics
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table
+        case json
+        case ics
+    }
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(help: "How many days ahead to look (1–3660).")
+    var days: Int = 7
+
+    @Option(help: ArgumentHelp("The instant to look from, RFC 3339 (default: now).", valueName: "time"))
+    var now: String?
+
+    @Option(help: "table, json or ics.")
+    var format: Format = .table
+
+    func run() throws {
+        guard (1...3660).contains(days) else {
+            Output.printError("--days must be from 1 to 3660, not \(days)")
+            throw ExitCode(1)
+        }
+        let start = try Clock.instant(now)
+        let session = try Session.load(options)
+        let history = try session.history()
+        let range = start..<(start + Int64(days) * 86_400)
+        var occurrences = session.schedule.occurrences(in: range, history: history, now: start)
+        let delivered = try session.deliveredKeys(among: occurrences.map(\.key))
+        occurrences.removeAll { delivered.contains($0.key) }
+        let listing = OccurrenceListing(occurrences, workspace: session.workspace, now: start)
+        switch format {
+        case .table: Output.write(listing.table)
+        case .json: Output.write(listing.json)
+        case .ics: Output.write(listing.iCalendar)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Testing
+
+@testable import TicklerCore
+
+/// Builds a schedule from configuration and contact YAML text, as the loader would.
+struct ScheduleFixture {
+    let schedule: Schedule
+    let workspace: Workspace
+
+    init(rules: String, contacts: String, owners: String = ScheduleFixture.owners, timezone: String = "Asia/Shanghai")
+        throws
+    {
+        let text = """
+            timezone: \(timezone)
+            \(owners)
+            channels:
+              out: { type: file, path: out }
+            rules:
+            \(rules)
+            """
+        let (parsed, diagnostics) = ConfigParser.parse(SourceText(path: "t.yaml", text: text))
+        #expect(diagnostics.all.map(\.description) == [])
+        let config = try #require(parsed)
+        let (contacts, contactDiagnostics) = ContactsParser.parse(
+            SourceText(path: "c.yaml", text: contacts), context: ContactsContext(owners: Set(config.owners.keys)))
+        #expect(contactDiagnostics.all.map(\.description) == [])
+        workspace = Workspace(config: config, contacts: contacts, templates: [:])
+        schedule = Schedule(config: config, contacts: contacts)
+    }
+
+    static let owners = """
+        owners:
+          li.na: { name: 李娜, email: li.na@example.com, manager: boss }
+          ny: { name: Nora, timezone: America/New_York, manager: boss }
+          boss: { name: 王强, timezone: Europe/London }
+        """
+
+    /// `(key, due as RFC 3339 at the recipient's offset)` of every occurrence in [from, from + days).
+    func due(from: String, days: Int = 366, events: [Event] = [], firstSeen: [String: Int64] = [:]) throws
+        -> [String]
+    {
+        let start = try #require(Timestamp.parse(from))
+        let history = Schedule.History(events: EventIndex(events), firstSeen: firstSeen)
+        return schedule.occurrences(in: start..<(start + Int64(days) * 86_400), history: history, now: start).map {
+            "\($0.key) \(Timestamp.format($0.due, offset: $0.offset))"
+        }
+    }
+
+    static func event(_ id: String, _ contact: String, _ type: String, _ at: String, note: String? = nil) -> Event {
+        Event(id: id, contact: contact, type: type, at: Timestamp.parse(at)!, note: note)
+    }
+}

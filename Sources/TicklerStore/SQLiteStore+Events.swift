@@ -1,29 +1,6 @@
 import GRDB
 import TicklerCore
 
-/// An event to import: an ``Event`` whose id may be left for the store to assign.
-public struct ImportedEvent: Sendable, Hashable {
-    /// The id the import file gave; `nil` lets the store assign one.
-    public var id: String?
-    public var contact: String
-    public var type: String
-    /// Seconds since the epoch.
-    public var at: Int64
-    public var note: String?
-
-    public init(id: String? = nil, contact: String, type: String, at: Int64, note: String? = nil) {
-        self.id = id
-        self.contact = contact
-        self.type = type
-        self.at = at
-        self.note = note
-    }
-
-    public init(_ event: Event) {
-        self.init(id: event.id, contact: event.contact, type: event.type, at: event.at, note: event.note)
-    }
-}
-
 /// What an import did.
 public struct ImportResult: Sendable, Hashable {
     /// Events stored.

@@ -34,7 +34,11 @@ struct EventImportCommand: ParsableCommand {
     func run() throws {
         let workspace = try Session.workspace(options)
         var diagnostics = Diagnostics()
-        guard let source = read(file, diagnostics: &diagnostics) else {
+        guard
+            let source = SourceText.read(
+                file, from: FileSystemReader(), missing: { .error("no events file '\($0)'", at: .file($0)) },
+                diagnostics: &diagnostics)
+        else {
             try fail(diagnostics)
         }
         let events = EventsFile(source, checks: EventChecks(workspace))
@@ -55,26 +59,6 @@ struct EventImportCommand: ParsableCommand {
         print("imported \(count) (\(result.skipped) already present)")
     }
 
-    /// Reads and decodes the file; a missing or unreadable file becomes a diagnostic.
-    private func read(_ path: String, diagnostics: inout Diagnostics) -> SourceText? {
-        do {
-            guard let bytes = try FileSystemReader().read(path) else {
-                diagnostics.error("no events file '\(path)'", at: .file(path))
-                return nil
-            }
-            switch SourceText.decode(bytes, path: path) {
-            case .success(let text): return text
-            case .failure(let diagnostic):
-                diagnostics.append(diagnostic)
-                return nil
-            }
-        } catch {
-            diagnostics.error(
-                "cannot read '\(path)': \(error.reason)", at: .file(path), notes: error.note.map { [.init($0)] } ?? [])
-            return nil
-        }
-    }
-
     /// The ids the store holds with other content, at the rows that give them.
     private func conflicts(_ ids: [String], rows: [EventsFile.Row]) -> Diagnostics {
         var diagnostics = Diagnostics()
@@ -84,14 +68,14 @@ struct EventImportCommand: ParsableCommand {
         }
         for id in ids {
             var notes: [Diagnostic.Note] = [
-                .init("the state store holds an event \(quoted(id)) with another contact, type, time or note")
+                .init("the state store holds an event \(QuotedToken(id)) with another contact, type, time or note")
             ]
             if id.allSatisfy(\.isASCII), id.allSatisfy(\.isNumber) {
                 notes.append(
                     .init("plain numbers are the ids Tickler assigns; prefix ids from elsewhere, e.g. 'crm-\(id)'"))
             }
             diagnostics.error(
-                "event id \(quoted(id)) is already used by another event", at: location[id] ?? .file(file),
+                "event id \(QuotedToken(id)) is already used by another event", at: location[id] ?? .file(file),
                 notes: notes)
         }
         return diagnostics

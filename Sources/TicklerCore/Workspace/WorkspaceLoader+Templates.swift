@@ -59,8 +59,8 @@ extension WorkspaceLoader {
                 let stem = language.map { "\(name).\($0)" } ?? name
                 var fileDiagnostics = Diagnostics()
                 guard
-                    let text = readText(
-                        Paths.resolve(stem + ".txt", against: directory), reader: reader,
+                    let text = SourceText.read(
+                        Paths.resolve(stem + ".txt", against: directory), from: reader,
                         missing: { .error("template file disappeared", at: .file($0)) },
                         diagnostics: &fileDiagnostics)
                 else {
@@ -69,8 +69,8 @@ extension WorkspaceLoader {
                 }
                 var html: SourceText?
                 if files.contains(stem + ".html") {
-                    html = readText(
-                        Paths.resolve(stem + ".html", against: directory), reader: reader,
+                    html = SourceText.read(
+                        Paths.resolve(stem + ".html", against: directory), from: reader,
                         missing: { .error("template file disappeared", at: .file($0)) },
                         diagnostics: &fileDiagnostics)
                 }

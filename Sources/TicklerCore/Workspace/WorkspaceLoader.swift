@@ -14,8 +14,8 @@ public enum WorkspaceLoader {
     ) -> (workspace: Workspace?, diagnostics: Diagnostics) {
         var diagnostics = Diagnostics()
         guard
-            let source = readText(
-                configPath, reader: reader,
+            let source = SourceText.read(
+                configPath, from: reader,
                 missing: { path in
                     .error(
                         "no configuration file '\(path)'", at: .file(path),
@@ -36,28 +36,6 @@ public enum WorkspaceLoader {
         return (workspace, diagnostics)
     }
 
-    /// Reads and decodes a text file; a missing or unreadable file becomes a diagnostic.
-    static func readText(
-        _ path: String, reader: SourceReader, missing: (String) -> Diagnostic, diagnostics: inout Diagnostics
-    ) -> SourceText? {
-        do {
-            guard let bytes = try reader.read(path) else {
-                diagnostics.append(missing(path))
-                return nil
-            }
-            switch SourceText.decode(bytes, path: path) {
-            case .success(let text): return text
-            case .failure(let diagnostic):
-                diagnostics.append(diagnostic)
-                return nil
-            }
-        } catch {
-            diagnostics.error(
-                "cannot read '\(path)': \(error.reason)", at: .file(path), notes: error.note.map { [.init($0)] } ?? [])
-            return nil
-        }
-    }
-
     /// Parses every contact file (in parallel: a file's parse is independent of the others).
     static func loadContacts(_ config: Config, reader: SourceReader, diagnostics: inout Diagnostics) -> [Contact] {
         let files = config.contactFiles
@@ -65,8 +43,8 @@ public enum WorkspaceLoader {
         let results = ParallelMap.run(files) { file -> ([Contact], Diagnostics) in
             var fileDiagnostics = Diagnostics()
             guard
-                let source = readText(
-                    file.path, reader: reader,
+                let source = SourceText.read(
+                    file.path, from: reader,
                     missing: { path in
                         .error(
                             "contacts file '\(path)' does not exist", at: file.location,

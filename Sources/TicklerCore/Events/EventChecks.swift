@@ -1,12 +1,10 @@
-import TicklerCore
-
 /// The checks an event's fields pass before anything is stored, shared by `event add` and
 /// `event import`: the contact exists, the type is well formed, the time is RFC 3339.
-struct EventChecks {
+public struct EventChecks: Sendable {
     /// What is wrong, and the notes that say why and how to fix it.
-    struct Problem: Error, Equatable {
-        var message: String
-        var notes: [String] = []
+    public struct Problem: Error, Equatable, Sendable {
+        public var message: String
+        public var notes: [String] = []
     }
 
     let contactIDs: Set<String>
@@ -14,7 +12,7 @@ struct EventChecks {
     let ruleEventTypes: Set<String>
     let configPath: String
 
-    init(_ workspace: Workspace) {
+    public init(_ workspace: Workspace) {
         contactIDs = Set(workspace.contacts.map(\.id))
         var types = Set<String>()
         for rule in workspace.config.rules {
@@ -32,37 +30,38 @@ struct EventChecks {
         configPath = workspace.config.path
     }
 
-    static let timeExample = "2026-11-22T09:00:00+08:00"
+    public static let timeExample = "2026-11-22T09:00:00+08:00"
 
-    func contactProblem(_ contact: String) -> Problem? {
+    public func contactProblem(_ contact: String) -> Problem? {
         if contact.isEmpty {
             return Problem(message: "missing contact", notes: ["name the contact by its id, e.g. 'acme-zhang'"])
         }
         guard !contactIDs.contains(contact) else { return nil }
         if let match = Suggestion.nearest(to: contact, in: contactIDs.sorted()) {
-            return Problem(message: "unknown contact \(quoted(contact))", notes: ["did you mean '\(match)'?"])
+            return Problem(message: "unknown contact \(QuotedToken(contact))", notes: ["did you mean '\(match)'?"])
         }
         return Problem(
-            message: "unknown contact \(quoted(contact))",
+            message: "unknown contact \(QuotedToken(contact))",
             notes: ["contacts come from the files listed under 'contacts:' in '\(configPath)'"])
     }
 
-    func typeProblem(_ type: String) -> Problem? {
+    public func typeProblem(_ type: String) -> Problem? {
         if type.isEmpty {
             return Problem(message: "missing event type", notes: [Names.eventType.explanation])
         }
         guard !Names.isEventType(type) else { return nil }
-        return Problem(message: "invalid event type \(quoted(type))", notes: [Names.eventType.explanation])
+        return Problem(message: "invalid event type \(QuotedToken(type))", notes: [Names.eventType.explanation])
     }
 
     /// A warning for a well-formed type that no rule uses but one close to it does (`purchse`).
-    func typeWarning(_ type: String) -> Problem? {
+    public func typeWarning(_ type: String) -> Problem? {
         guard !ruleEventTypes.contains(type), let match = Suggestion.nearest(to: type, in: ruleEventTypes.sorted())
         else { return nil }
-        return Problem(message: "no rule reacts to event type \(quoted(type))", notes: ["did you mean '\(match)'?"])
+        return Problem(
+            message: "no rule reacts to event type \(QuotedToken(type))", notes: ["did you mean '\(match)'?"])
     }
 
-    func time(_ text: String) -> Result<Int64, Problem> {
+    public func time(_ text: String) -> Result<Int64, Problem> {
         if text.isEmpty {
             return .failure(
                 Problem(message: "missing time", notes: ["write an RFC 3339 time, e.g. '\(Self.timeExample)'"]))
@@ -70,55 +69,21 @@ struct EventChecks {
         if let instant = Timestamp.parse(text) { return .success(instant) }
         return .failure(
             Problem(
-                message: "invalid time \(quoted(text))",
+                message: "invalid time \(QuotedToken(text))",
                 notes: ["write an RFC 3339 time with its UTC offset, e.g. '\(Self.timeExample)'"]))
     }
 
     /// An imported id's first character that keys cannot hold, with its offset in scalars.
-    func idProblem(_ id: String) -> (offset: Int, problem: Problem)? {
+    public func idProblem(_ id: String) -> (offset: Int, problem: Problem)? {
         guard let (offset, character) = Names.owner.firstProblem(in: id) else { return nil }
-        let shown = quoted(String(character)).dropFirst().dropLast()
+        let shown = QuotedToken(String(character)).description.dropFirst().dropLast()
         return (
             offset,
             Problem(
-                message: "invalid character '\(shown)' in event id \(quoted(id))",
+                message: "invalid character '\(shown)' in event id \(QuotedToken(id))",
                 notes: [
                     "event ids appear in occurrence keys: use letters, digits and . _ - : @ + = ~, starting with a letter or digit"
                 ])
         )
-    }
-}
-
-/// A user's text in single quotes, with control and line-breaking characters escaped so it cannot
-/// split a message line, and shortened when very long.
-func quoted(_ text: String, limit: Int = 60) -> String {
-    var result = "'"
-    for (count, scalar) in text.unicodeScalars.enumerated() {
-        if count == limit {
-            result += "…"
-            break
-        }
-        result += escaped(scalar)
-    }
-    return result + "'"
-}
-
-/// `scalar` as it may appear inside one line of output: control characters, line and paragraph
-/// separators and bidirectional overrides (which could reorder a line on screen) are written as
-/// escapes; anything else as itself.
-func escaped(_ scalar: Unicode.Scalar) -> String {
-    switch scalar {
-    case "\n": return "\\n"
-    case "\r": return "\\r"
-    case "\t": return "\\t"
-    default:
-        let value = scalar.value
-        let isControl = value < 0x20 || (0x7F...0x9F).contains(value)
-        let isSeparatorOrBidi =
-            value == 0x2028 || value == 0x2029 || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
-        if isControl || isSeparatorOrBidi {
-            return "\\u{" + String(value, radix: 16, uppercase: true) + "}"
-        }
-        return String(scalar)
     }
 }

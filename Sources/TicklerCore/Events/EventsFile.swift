@@ -1,6 +1,3 @@
-import TicklerCore
-import TicklerStore
-
 /// An events CSV file, read and checked whole before anything is stored:
 ///
 /// ```
@@ -11,23 +8,23 @@ import TicklerStore
 /// The header names the columns, in any order: `contact`, `type` and `at` are required, `note` and
 /// `id` optional. An empty `note` is no note; an empty `id` lets the store assign one. Every
 /// problem of every row is reported at its line and column.
-struct EventsFile {
+public struct EventsFile: Sendable {
     /// An event that passed every check, and where it was written.
-    struct Row {
-        var event: ImportedEvent
-        var line: Int
+    public struct Row: Sendable {
+        public var event: ImportedEvent
+        public var line: Int
         /// Where the id was written, or the row's start when it has none.
-        var idLocation: SourceLocation
+        public var idLocation: SourceLocation
     }
 
-    static let columns = ["contact", "type", "at", "note", "id"]
-    static let required = ["contact", "type", "at"]
-    static let headerExample = "contact,type,at,note,id"
+    public static let columns = ["contact", "type", "at", "note", "id"]
+    public static let required = ["contact", "type", "at"]
+    public static let headerExample = "contact,type,at,note,id"
 
-    var rows: [Row] = []
-    var diagnostics = Diagnostics()
+    public private(set) var rows: [Row] = []
+    public private(set) var diagnostics = Diagnostics()
 
-    init(_ source: SourceText, checks: EventChecks) {
+    public init(_ source: SourceText, checks: EventChecks) {
         let (csvRows, syntax) = CSVReader.rows(in: source)
         diagnostics.append(contentsOf: syntax)
         let path = source.path
@@ -59,8 +56,8 @@ struct EventsFile {
                 if let first = firstID[id] {
                     guard !sameContent(first.event, checked.event) else { continue }
                     diagnostics.error(
-                        "duplicate event id \(quoted(id))", at: checked.idLocation,
-                        notes: [.init("\(quoted(id)) is first used here for another event", at: first.location)])
+                        "duplicate event id \(QuotedToken(id))", at: checked.idLocation,
+                        notes: [.init("\(QuotedToken(id)) is first used here for another event", at: first.location)])
                     continue
                 }
                 firstID[id] = (checked.idLocation, checked.event)
@@ -83,12 +80,13 @@ struct EventsFile {
                 notes.append(
                     .init("the columns are 'contact', 'type', 'at' and optionally 'note' and 'id'"))
                 diagnostics.error(
-                    name.isEmpty ? "empty column name" : "unknown column \(quoted(name))", at: location, notes: notes)
+                    name.isEmpty ? "empty column name" : "unknown column \(QuotedToken(name))", at: location,
+                    notes: notes)
                 valid = false
             } else if let first = seen[name] {
                 diagnostics.error(
-                    "duplicate column \(quoted(name))", at: location,
-                    notes: [.init("\(quoted(name)) is first used here", at: first)])
+                    "duplicate column \(QuotedToken(name))", at: location,
+                    notes: [.init("\(QuotedToken(name)) is first used here", at: first)])
                 valid = false
             } else {
                 seen[name] = location

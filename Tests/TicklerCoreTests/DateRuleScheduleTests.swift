@@ -100,6 +100,19 @@ import Testing
             ])
     }
 
+    @Test func lunarDateInJanuaryBelongsToTheChineseYearBegunTheYearBefore() throws {
+        // 腊月二十 of the Chinese year that began on 2026-02-17 is 2027-01-27 (checked with PyPI lunardate).
+        let fixture = try ScheduleFixture(
+            rules: "  - { name: r, date: lunar_birthday, to: contact, channel: out, template: t }",
+            contacts: "- { id: c, lunar_birthday: '12-20' }")
+        #expect(
+            try fixture.due(from: "2027-01-20T00:00:00+08:00", days: 10) == ["r/c/2027-01-27 2027-01-27T09:00:00+08:00"]
+        )
+        #expect(
+            try fixture.due(from: "2026-01-20T00:00:00+08:00", days: 30) == ["r/c/2026-02-07 2026-02-07T09:00:00+08:00"]
+        )
+    }
+
     @Test func whereFiltersAndUnreachableRecipientsAreSkipped() throws {
         let fixture = try ScheduleFixture(
             rules: "  - { name: r, date: birthday, where: { tier: key }, to: manager, channel: out, template: t }",

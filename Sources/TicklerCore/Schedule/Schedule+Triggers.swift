@@ -6,7 +6,11 @@ extension Schedule {
     ) {
         let contact = contacts[index]
         let maxLead = trigger.leads.map { Int($0.calendarDays ?? 0) }.max() ?? 0
-        let firstYear = CivilDate(daysSinceEpoch: Int((range.lowerBound - Self.slack).floorDiv(86_400))).year
+        // A Chinese year runs into the next Gregorian year (its 12th month is in January or February),
+        // so a lunar date in early January belongs to the Chinese year that began the year before.
+        let lunarCarry = trigger.field == .lunarBirthday ? 1 : 0
+        let firstYear =
+            CivilDate(daysSinceEpoch: Int((range.lowerBound - Self.slack).floorDiv(86_400))).year - lunarCarry
         let lastYear = CivilDate(daysSinceEpoch: Int((range.upperBound + Self.slack).floorDiv(86_400)) + maxLead).year
         for year in firstYear...lastYear {
             guard let (anniversary, years) = anniversary(of: contact, trigger, inYear: year) else { continue }

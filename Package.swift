@@ -53,6 +53,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Delivery over libcurl (SMTP; webhooks) and the file channel, with one failure classification.
+        .target(
+            name: "TicklerDelivery",
+            dependencies: ["CCurl", "TicklerCore"]
+        ),
         .target(
             name: "TicklerTestSupport",
             dependencies: ["TicklerCore"]
@@ -79,8 +84,13 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "TicklerDeliveryTests",
+            dependencies: ["TicklerDelivery", "TicklerCore", "TicklerTestSupport", "CCurl"]
+        ),
+        .testTarget(
             name: "TicklerCLITests",
-            dependencies: ["TicklerTestSupport"],
+            // TicklerStore: to record deliveries in a test's state file, as the daemon would
+            dependencies: ["TicklerTestSupport", "TicklerStore"],
             exclude: ["Corpus"]
         ),
     ],

@@ -35,6 +35,15 @@ static inline CURLcode tickler_curl_easy_setopt_read_callback(CURL *handle, CURL
     return curl_easy_setopt(handle, option, value);
 }
 
+static inline CURLcode tickler_curl_easy_setopt_debug_callback(CURL *handle, CURLoption option,
+                                                             curl_debug_callback value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode tickler_curl_easy_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
 static inline CURLcode tickler_curl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

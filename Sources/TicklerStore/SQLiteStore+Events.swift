@@ -78,6 +78,21 @@ extension SQLiteStore {
         try events()
     }
 
+    /// Every event, in no particular order: one scan of the table, several times faster than
+    /// `allEvents()` for many events (whose order walks an index and fetches each row from the
+    /// table), for callers that order them themselves (`EventIndex`).
+    public func unorderedEvents() throws(StoreError) -> [Event] {
+        try read("read the events in") { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, contact, type, at, note FROM events")
+            var events: [Event] = []
+            events.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0)
+            while let row = try rows.next() {
+                events.append(Event(id: row[0], contact: row[1], type: row[2], at: row[3], note: row[4]))
+            }
+            return events
+        }
+    }
+
     /// Stores `events` (ids required) in one transaction: all of them, or none when any fails.
     /// See "Event ids" above for what happens to ids that are already stored.
     @discardableResult

@@ -51,6 +51,13 @@ public final class SQLiteStore: Sendable {
         }
         let pool = try openPool(path: path, configuration: configuration)
         let store = SQLiteStore(path: path, pool: pool)
+        // GRDB switches the writer to `synchronous = NORMAL` when it sets up WAL mode, after
+        // `prepareDatabase` ran: set FULL again on the (single) writer connection.
+        do {
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        } catch {
+            throw StoreError(error, operation: "open", path: path)
+        }
         try store.checkOwnership()
         do {
             try migrate(pool)
@@ -58,6 +65,30 @@ public final class SQLiteStore: Sendable {
             throw StoreError(error, operation: "update the schema of", path: path)
         }
         restrictPermissions(of: path)
+        return store
+    }
+
+    /// Opens an existing store for reading only: nothing in the file changes (no WAL set-up, no
+    /// migration), for commands that promise to leave the state alone (`upcoming`, `render`).
+    ///
+    /// Fails like ``open(path:)``, and also when the store lacks migrations this version needs
+    /// (any writing command, or the daemon, brings it up to date).
+    public static func openForReading(path: String) throws(StoreError) -> SQLiteStore {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.publicStatementArguments = false
+        configuration.label = "tickler.store.read"
+        let pool = try openPool(path: path, configuration: configuration)
+        let store = SQLiteStore(path: path, pool: pool)
+        try store.checkOwnership()
+        let migrator = Self.migrator
+        let complete = try store.read("open") { db in try migrator.hasCompletedMigrations(db) }
+        guard complete else {
+            throw StoreError(
+                .cannotOpen, "the state store '\(path)' needs an update this command does not make",
+                note: "run 'tickler event list' (or start the daemon) once to bring it up to date")
+        }
         return store
     }
 

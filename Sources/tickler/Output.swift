@@ -8,6 +8,11 @@ enum Output {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
+    /// Writes UTF-8 bytes as they are (a long listing: no copy into a `String` and a `Data`).
+    static func write(_ bytes: [UInt8]) {
+        try? FileHandle.standardOutput.write(contentsOf: bytes)
+    }
+
     static func printDiagnostics(_ diagnostics: Diagnostics) {
         let text = diagnostics.sorted.map { $0.description + "\n" }.joined()
         guard !text.isEmpty else { return }

@@ -29,53 +29,101 @@ struct RenderCommand: ParsableCommand {
     var now: String?
 
     func run() throws {
-        let start = try Clock.instant(now)
+        // Every problem with the arguments is reported before the command stops.
+        let start = Clock.instant(now)
         let session = try Session.load(options)
         let config = session.workspace.config
-        guard let rule = config.rules.first(where: { $0.name == self.rule }) else {
+        let rule = config.rules.first { $0.name == self.rule }
+        if rule == nil {
             Output.printError(
-                "unknown rule '\(self.rule)'", notes: Suggestion.note(for: self.rule, in: config.rules.map(\.name)))
-            throw ExitCode(1)
+                "unknown rule \(QuotedToken(self.rule))",
+                notes: Suggestion.note(for: self.rule, in: config.rules.map(\.name)))
         }
-        guard let index = session.schedule.contacts.firstIndex(where: { $0.id == contact }) else {
+        let index = session.schedule.contacts.firstIndex { $0.id == contact }
+        if index == nil {
             Output.printError(
-                "unknown contact '\(contact)'",
+                "unknown contact \(QuotedToken(contact))",
                 notes: Suggestion.note(for: contact, in: session.schedule.contacts.map(\.id)))
-            throw ExitCode(1)
         }
+        guard let start, let rule, let index else { throw ExitCode(1) }
+
         let history = try session.history()
         // Look ahead up to two years: a yearly date, a lead time and a window fit in that.
         let range = start..<(start + 2 * 366 * 86_400)
         let found = session.schedule.occurrences(
-            of: rule, in: range, history: history, now: start, contactIndices: [index])
-        guard let next = found.min(by: Occurrence.precedes) else {
+            of: rule, in: range, history: history, now: start, contactIndices: [index]
+        ).sorted(by: Occurrence.precedes)
+        // What was delivered already is not what "will send next".
+        let delivered = try session.deliveredKeys(among: found.map(\.key))
+        guard let next = found.first(where: { !delivered.contains($0.key) }) else {
             Output.printError(
                 "rule '\(rule.name)' has nothing due for contact '\(contact)' in the next two years",
-                notes: [.init(Self.reason(rule))])
+                notes: [.init(Self.reason(rule, session.schedule.contacts[index], config: config, history: history))])
             throw ExitCode(1)
         }
-        switch MessageRenderer(workspace: session.workspace, schedule: session.schedule).render(next) {
-        case .failure(let diagnostic):
-            var diagnostics = Diagnostics()
-            diagnostics.append(diagnostic)
+        let (message, diagnostics) = MessageRenderer(workspace: session.workspace, schedule: session.schedule)
+            .render(next)
+        guard let message else {
             Output.printDiagnostics(diagnostics)
             throw ExitCode(1)
-        case .success(let message):
-            Output.write(Self.show(message))
         }
+        Output.write(Self.show(message))
     }
 
-    static func reason(_ rule: Rule) -> String {
+    /// Why a rule has nothing for a contact: the first of its conditions the contact fails.
+    static func reason(_ rule: Rule, _ contact: Contact, config: Config, history: Schedule.History) -> String {
+        for condition in rule.filter.conditions where !ContactMatcher.matches(contact, ContactFilter([condition])) {
+            let wanted = condition.values.map { "'\($0)'" }.joined(separator: " or ")
+            let has =
+                condition.field == "tags"
+                ? (contact.tags.isEmpty ? "no tags" : "tags " + contact.tags.map { "'\($0)'" }.joined(separator: ", "))
+                : ContactMatcher.value(of: condition.field, in: contact).map { "'\($0)'" } ?? "none"
+            return "the rule's 'where' asks for \(condition.field) \(wanted); contact '\(contact.id)' has \(has)"
+        }
+        switch rule.recipient {
+        case .contact: break
+        case .owner, .manager:
+            guard let ownerID = contact.owner, let owner = config.owners[ownerID] else {
+                return
+                    "the rule goes to the contact's \(rule.recipient.rawValue), and contact '\(contact.id)' has no owner"
+            }
+            if rule.recipient == .manager, owner.manager == nil {
+                return "the rule goes to the owner's manager, and owner '\(ownerID)' has no manager"
+            }
+        }
         switch rule.trigger {
-        case .date(let trigger): "the contact has no '\(trigger.field)', or the rule's 'where' does not match it"
-        case .after(let trigger): "no '\(trigger.eventType)' event is recorded for the contact (tickler event add)"
-        case .every: "the rule's 'where' does not match the contact, or it has no owner to send to"
+        case .date(let trigger):
+            let has: Bool =
+                switch trigger.field {
+                case .birthday: contact.birthday != nil
+                case .lunarBirthday: contact.lunarBirthday != nil
+                case .custom(let name): contact.dates[name] != nil
+                }
+            let field = if case .custom(let name) = trigger.field { "dates: \(name)" } else { "\(trigger.field)" }
+            return has
+                ? "the '\(field)' of contact '\(contact.id)' does not fall in the next two years"
+                : "contact '\(contact.id)' has no '\(field)'"
+        case .after(let trigger):
+            let events = history.events.events(of: contact.id).filter { $0.type == trigger.eventType }
+            guard !events.isEmpty else {
+                return "no '\(trigger.eventType)' event is recorded for contact '\(contact.id)'; "
+                    + "record one with 'tickler event add \(contact.id) \(trigger.eventType)'"
+            }
+            let cancelled = trigger.unless.map { ", or were cancelled by a '\($0)' event" } ?? ""
+            let type = trigger.eventType
+            let series = events.count == 1 ? "the '\(type)' event" : "the \(events.count) '\(type)' events"
+            return "the reminders for \(series) of contact '\(contact.id)' fell due before now\(cancelled)"
+        case .every:
+            return "the rule's period is longer than two years"
         }
     }
 
+    /// The header (key, due time, recipient, channel, template), then the subject, the text, and
+    /// the HTML part after a separator line.
     static func show(_ message: RenderedMessage) -> String {
+        func line(_ text: String) -> String { text.hasSuffix("\n") ? text : text + "\n" }
         let occurrence = message.occurrence
-        var lines = [
+        var text = [
             "key: \(occurrence.key)",
             "due: \(Timestamp.format(occurrence.due, offset: occurrence.offset))",
             "to: \(occurrence.to.rawValue) \(occurrence.recipient)"
@@ -83,10 +131,10 @@ struct RenderCommand: ParsableCommand {
             "channel: \(occurrence.channel)",
             "template: \(message.templatePath) (\(message.language))",
             "",
-        ]
-        if let subject = message.subject { lines.append("Subject: \(subject)\n") }
-        lines.append(message.text)
-        if let html = message.html { lines += ["", "--- html ---", html] }
-        return lines.joined(separator: "\n") + (lines.last?.hasSuffix("\n") == true ? "" : "\n")
+        ].map(line).joined()
+        if let subject = message.subject { text += "Subject: \(subject)\n\n" }
+        text += line(message.text)
+        if let html = message.html { text += "\n--- html ---\n" + line(html) }
+        return text
     }
 }

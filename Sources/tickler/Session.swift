@@ -13,20 +13,23 @@ struct Session {
     let store: SQLiteStore?
 
     /// Loads the workspace and opens an existing store; nothing is created or changed.
-    static func load(_ options: ConfigOptions) throws -> Session {
-        let workspace = try workspace(options)
+    static func load(_ options: ConfigOptions, timings: PhaseTimings? = nil) throws -> Session {
+        let workspace = try workspace(options, timings: timings)
         let schedule = Schedule(config: workspace.config, contacts: workspace.contacts)
+        timings?.end("schedule")
         let path = workspace.config.statePath
-        let store = FileManager.default.fileExists(atPath: path) ? try store(workspace) : nil
+        let store = FileManager.default.fileExists(atPath: path) ? try readOnlyStore(path) : nil
+        timings?.end("store")
         return Session(workspace: workspace, schedule: schedule, store: store)
     }
 
     /// Loads and checks the workspace. On errors, prints every diagnostic (as `check` does) and
     /// exits 1; warnings are left to `tickler check`.
-    static func workspace(_ options: ConfigOptions) throws -> Workspace {
+    static func workspace(_ options: ConfigOptions, timings: PhaseTimings? = nil) throws -> Workspace {
         let path = options.path
         let (workspace, diagnostics) = WorkspaceLoader.load(
-            configPath: path, reader: FileSystemReader(), environment: ProcessInfo.processInfo.environment)
+            configPath: path, reader: FileSystemReader(), environment: ProcessInfo.processInfo.environment,
+            warningsOnlyWithErrors: true, phaseEnded: { timings?.end($0) })
         guard let workspace, !diagnostics.hasErrors else {
             Output.printDiagnostics(diagnostics)
             let errors = diagnostics.errorCount
@@ -45,6 +48,15 @@ struct Session {
         }
     }
 
+    /// Opens an existing store without changing it; failure is reported and exits 1.
+    static func readOnlyStore(_ path: String) throws -> SQLiteStore {
+        do {
+            return try SQLiteStore.openForReading(path: path)
+        } catch {
+            throw report(error)
+        }
+    }
+
     /// Prints a store error with its note and returns the exit to throw.
     static func report(_ error: StoreError) -> ExitCode {
         Output.printError(error.message, notes: error.note.map { [.init($0)] } ?? [])
@@ -55,10 +67,22 @@ struct Session {
     func history() throws -> Schedule.History {
         guard let store else { return Schedule.History() }
         do {
-            return Schedule.History(events: EventIndex(try store.allEvents()), firstSeen: try store.firstSeen())
+            return Schedule.History(events: EventIndex(try store.unorderedEvents()), firstSeen: try store.firstSeen())
         } catch {
             throw Self.report(error)
         }
+    }
+
+    /// Keeps the session alive until the process exits, moments later, for commands that end with
+    /// it: the system takes back a million contacts' memory at once, where freeing them one by one
+    /// takes a tenth of a second. Deliberately never released.
+    func keepUntilExit() {
+        _ = Unmanaged.passRetained(Kept(session: self))
+    }
+
+    private final class Kept {
+        let session: Session
+        init(session: Session) { self.session = session }
     }
 
     /// Which of `keys` have been delivered already.

@@ -39,22 +39,31 @@ struct UpcomingCommand: ParsableCommand {
     var format: Format = .table
 
     func run() throws {
-        guard (1...3660).contains(days) else {
-            Output.printError("--days must be from 1 to 3660, not \(days)")
-            throw ExitCode(1)
-        }
-        let start = try Clock.instant(now)
-        let session = try Session.load(options)
+        // Both options are checked before either stops the command, so one run reports both.
+        let daysValid = (1...3660).contains(days)
+        if !daysValid { Output.printError("--days must be from 1 to 3660, not \(days)") }
+        guard let start = Clock.instant(now), daysValid else { throw ExitCode(1) }
+        let timings = PhaseTimings()
+        let session = try Session.load(options, timings: timings)
         let history = try session.history()
+        timings.end("events")
         let range = start..<(start + Int64(days) * 86_400)
         var occurrences = session.schedule.occurrences(in: range, history: history, now: start)
+        timings.end("compute")
         let delivered = try session.deliveredKeys(among: occurrences.map(\.key))
         occurrences.removeAll { delivered.contains($0.key) }
+        timings.end("delivered")
         let listing = OccurrenceListing(occurrences, workspace: session.workspace, now: start)
-        switch format {
-        case .table: Output.write(listing.table)
-        case .json: Output.write(listing.json)
-        case .ics: Output.write(listing.iCalendar)
-        }
+        let output =
+            switch format {
+            case .table: Array(listing.table.utf8)
+            case .json: listing.jsonUTF8
+            case .ics: Array(listing.iCalendar.utf8)
+            }
+        timings.end("format")
+        Output.write(output)
+        timings.end("write")
+        timings.report()
+        session.keepUntilExit()
     }
 }

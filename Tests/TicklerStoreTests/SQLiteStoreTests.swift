@@ -2,8 +2,9 @@ import Dispatch
 import Foundation
 import GRDB
 import Testing
-import TicklerStore
 import TicklerTestSupport
+
+@testable import TicklerStore
 
 /// Opening the store: the file, its mode, WAL, migrations, and files that are not a store.
 @Suite struct SQLiteStoreTests {
@@ -178,4 +179,23 @@ private final class Results: @unchecked Sendable {
 
     func append(_ value: String?) { lock.withLock { stored.append(value) } }
     var values: [String?] { lock.withLock { stored } }
+}
+
+@Suite struct SQLiteStoreDurabilityTests {
+    @Test func theWriterCommitsWithSynchronousFull() throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore.open(path: directory.path("t.sqlite"))
+        let level = try store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(level == 2)  // 2 = FULL, 1 = NORMAL
+    }
+
+    @Test func aReadOnlyOpenLeavesTheFileAsItWas() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("t.sqlite")
+        try SQLiteStore.open(path: path).addEvent(contact: "c", type: "call", at: 100)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let store = try SQLiteStore.openForReading(path: path)
+        #expect(try store.allEvents().map(\.contact) == ["c"])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
 }

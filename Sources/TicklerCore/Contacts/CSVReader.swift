@@ -53,12 +53,17 @@ public enum CSVReader {
         var text = source.text
         return text.withUTF8 { bytes in
             var scanner = Scanner(bytes: bytes, path: source.path)
-            scanner.run(body)
+            scanner.run {
+                body($0)
+                return true
+            }
             return scanner.diagnostics
         }
     }
 
-    private struct Scanner {
+    /// The byte-level reader. `bytes` starts at the start of a row, on line `line` (for the chunks
+    /// `CSVChunks` splits a large file into); `i` and `line` tell where it stopped.
+    struct Scanner {
         let b: UnsafeBufferPointer<UInt8>
         let path: String
         var diagnostics = Diagnostics()
@@ -69,19 +74,30 @@ public enum CSVReader {
         var scratch: [UInt8] = []
         var rowIsBroken = false
 
-        init(bytes: UnsafeBufferPointer<UInt8>, path: String) {
+        init(bytes: UnsafeBufferPointer<UInt8>, path: String, line: Int = 1) {
             self.b = bytes
             self.path = path
+            self.line = line
         }
 
-        mutating func run(_ body: (Row) -> Void) {
+        /// Reads rows until the end of the bytes, or until `body` returns `false`.
+        ///
+        /// With `plain`, a row without quotes goes to `plain` first, as the byte ranges of its cells
+        /// and its line; when `plain` returns `false`, the row is read again and goes to `body`.
+        mutating func run(plain: ((_ cells: [Range<Int>], _ line: Int) -> Bool)? = nil, _ body: (Row) -> Bool) {
             let n = b.count
+            var ranges: [Range<Int>] = []
             while i < n {
                 if b[i] == lf || b[i] == cr {
                     consumeLineEnd()
                     continue
                 }
                 let rowLine = line
+                if let plain {
+                    let rowStart = i
+                    if plainRow(&ranges), plain(ranges, rowLine) { continue }
+                    (i, line, column) = (rowStart, rowLine, 1)
+                }
                 cells.removeAll(keepingCapacity: true)
                 rowIsBroken = false
                 while true {
@@ -94,8 +110,35 @@ public enum CSVReader {
                     if i < n { consumeLineEnd() }
                     break
                 }
-                if !rowIsBroken { body(Row(cells: cells, line: rowLine)) }
+                if !rowIsBroken, !body(Row(cells: cells, line: rowLine)) { return }
             }
+        }
+
+        /// The cells of the row at `i` as byte ranges when no byte of it is a quote, and `i` past
+        /// it; `false` (with `i` anywhere in the row) otherwise.
+        mutating func plainRow(_ ranges: inout [Range<Int>]) -> Bool {
+            ranges.removeAll(keepingCapacity: true)
+            let n = b.count
+            var start = i
+            while i < n {
+                let c = b[i]
+                if c > quote, c != comma {
+                    i += 1
+                    continue
+                }
+                if c == quote { return false }
+                if c == comma {
+                    ranges.append(start..<i)
+                    i += 1
+                    start = i
+                    continue
+                }
+                if c == lf || c == cr { break }
+                i += 1
+            }
+            ranges.append(start..<i)
+            if i < n { consumeLineEnd() }
+            return true
         }
 
         /// Steps over CRLF, LF or CR.

@@ -49,7 +49,7 @@ extension ContactBuilder {
         return nil
     }
 
-    private static func isIDByte(_ byte: UInt8) -> Bool {
+    static func isIDByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
             UInt8(ascii: "0")...UInt8(ascii: "9"):
@@ -67,13 +67,18 @@ extension ContactBuilder {
     /// `EmailAddress.validate` allows. Anything else goes through `EmailAddress.validate`, which
     /// also says what is wrong; every address accepted here is accepted there.
     static func isPlainASCIIAddress(_ address: String) -> Bool {
+        isPlainASCIIAddress(utf8: address.utf8)
+    }
+
+    /// `isPlainASCIIAddress(_:)` over the UTF-8 bytes of the address.
+    static func isPlainASCIIAddress(utf8 address: some Sequence<UInt8>) -> Bool {
         var sawAt = false
         var localLength = 0
         var domainLength = 0
         var labelLength = 0
         var labels = 0
         var previous: UInt8 = 0
-        for byte in address.utf8 {
+        for byte in address {
             let isAlphanumeric =
                 (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
                 || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)

@@ -26,8 +26,12 @@ struct ContactBuilder {
     let configuration: Configuration
     private(set) var diagnostics = Diagnostics()
 
-    // Per-file caches: 100,000 contacts name a handful of zones and owners.
-    private var knownZones: Set<String> = []
+    // Per-file caches: 100,000 contacts name a handful of zones and owners. Values that repeat
+    // (zones, tiers, owners, languages, tag lists) are stored once and shared by every contact
+    // that has them, which saves a million contacts a lot of memory.
+    private var knownZones: [String: String] = [:]
+    private var repeated: [String: String] = [:]
+    private var tagLists: [String: [String]] = [:]
     private var unknownZoneNotes: [String: [Diagnostic.Note]] = [:]
     private var unknownOwnerNotes: [String: [Diagnostic.Note]] = [:]
     private var warnedFieldNames: Set<String> = []
@@ -35,6 +39,11 @@ struct ContactBuilder {
     // The record being built.
     private var start: SourceLocation
     private var draft: Contact
+    // Packed into the contact's text once, when it is finished.
+    private var pendingName: String?
+    private var pendingEmail: String?
+    private var pendingPhone: String?
+    private var pendingLanguage: String?
     private var hasID = false
     private var isValid = true
     private var isOpen = false
@@ -52,6 +61,7 @@ struct ContactBuilder {
     mutating func begin(at location: SourceLocation) {
         start = location
         draft = Contact(id: "", location: location)
+        (pendingName, pendingEmail, pendingPhone, pendingLanguage) = (nil, nil, nil, nil)
         hasID = false
         isValid = true
         isOpen = true
@@ -67,7 +77,20 @@ struct ContactBuilder {
                 notes: [.init(configuration.missingIDNote)])
             return nil
         }
-        return isValid ? draft : nil
+        draft.text = PackedText(pendingName, pendingEmail, pendingPhone, pendingLanguage)
+        // Handed over without a copy: the draft is replaced by an empty one.
+        var contact = Contact(id: "", location: Self.nowhere)
+        swap(&contact, &draft)
+        return isValid ? contact : nil
+    }
+
+    private static let nowhere = SourceLocation(path: "", line: 1, column: 1)
+
+    /// Hands over the problems reported so far and starts an empty list (for a copy of the builder
+    /// that reads another chunk of the same file).
+    mutating func takeDiagnostics() -> Diagnostics {
+        defer { diagnostics = Diagnostics() }
+        return diagnostics
     }
 
     /// Closes the record without checking it, when the reader has already reported why it is broken.
@@ -133,11 +156,11 @@ struct ContactBuilder {
         if field.isSingleLine, field != .id, !checkSingleLine(value, label: label, at: at) { return }
         switch field {
         case .id: setID(value, at: at, label: label)
-        case .name: draft.name = value
+        case .name: pendingName = value
         case .email: setEmail(value, at: at)
         case .phone: setPhone(value, at: at, label: label)
         case .timezone: setZone(value, at: at)
-        case .tier: draft.tier = value
+        case .tier: draft.tier = shared(value)
         case .tags: setTags(splitting: value, at: at)
         case .owner: setOwner(value, at: at)
         case .language: setLanguage(value, at: at)
@@ -151,6 +174,14 @@ struct ContactBuilder {
         case .date(let name): if let date = date(value, at: at, label: label) { draft.dates[name] = date }
         case .custom(let name): draft.fields[name] = value
         }
+    }
+
+    /// The first copy of `value` this builder saw, so that contacts share one storage for it. At
+    /// most a few thousand values are kept: beyond that they are not repeats worth sharing.
+    private mutating func shared(_ value: String) -> String {
+        if let first = repeated[value] { return first }
+        if repeated.count < 4096 { repeated[value] = value }
+        return value
     }
 
     /// Adds tags given one by one (a YAML list, vCard `CATEGORIES`); empty ones are dropped.
@@ -190,11 +221,11 @@ struct ContactBuilder {
 
     private mutating func setEmail(_ value: String, at location: SourceLocation) {
         if Self.isPlainASCIIAddress(value) {
-            draft.email = value
+            pendingEmail = value
             return
         }
         switch EmailAddress.validate(value) {
-        case .success: draft.email = value
+        case .success: pendingEmail = value
         case .failure(let problem):
             error("invalid email address \(QuotedToken(value)): \(problem.reason)", at: location)
         }
@@ -207,12 +238,12 @@ struct ContactBuilder {
                 notes: [.init("leave the field empty when the number is not known")])
             return
         }
-        draft.phone = value
+        pendingPhone = value
     }
 
     private mutating func setZone(_ value: String, at location: SourceLocation) {
-        if knownZones.contains(value) {
-            draft.timezone = value
+        if let known = knownZones[value] {
+            draft.timezone = known
             return
         }
         if let notes = unknownZoneNotes[value] {
@@ -220,7 +251,7 @@ struct ContactBuilder {
             return
         }
         if ZoneNames.isKnown(value) {
-            knownZones.insert(value)
+            knownZones[value] = value
             draft.timezone = value
         } else {
             let notes = ZoneNames.notes(forUnknown: value)
@@ -230,6 +261,17 @@ struct ContactBuilder {
     }
 
     private mutating func setTags(splitting value: String, at location: SourceLocation) {
+        // A list seen before without a problem is shared; a list with a problem is checked again,
+        // to report it at this place.
+        if draft.tags.isEmpty, let tags = tagLists[value] {
+            draft.tags = tags
+            return
+        }
+        let problems = diagnostics.all.count
+        let wasEmpty = draft.tags.isEmpty
+        defer {
+            if wasEmpty, diagnostics.all.count == problems, tagLists.count < 4096 { tagLists[value] = draft.tags }
+        }
         guard value.utf8.contains(UInt8(ascii: ";")) else {
             addTag(value, at: location)
             return
@@ -253,8 +295,8 @@ struct ContactBuilder {
     }
 
     private mutating func setOwner(_ value: String, at location: SourceLocation) {
-        if owners.contains(value) {
-            draft.owner = value
+        if let index = owners.firstIndex(of: value) {
+            draft.owner = owners[index]  // the configuration's copy, shared
             return
         }
         let notes = unknownOwnerNotes[value] ?? ownerNotes(forUnknown: value)
@@ -272,7 +314,7 @@ struct ContactBuilder {
 
     private mutating func setLanguage(_ value: String, at location: SourceLocation) {
         if Self.isLanguageCode(value) {
-            draft.language = value
+            pendingLanguage = shared(value)
             return
         }
         var notes: [Diagnostic.Note] = [

@@ -1,15 +1,27 @@
 /// A place in a file that a person wrote: 1-based line and column.
 ///
 /// Columns count Unicode scalars, as libyaml does, so `李娜` is two columns and a tab is one.
+///
+/// Line and column are stored in 32 bits each (a file has at most 256 MB): every contact of a
+/// million holds one.
 public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var path: String
-    public var line: Int
-    public var column: Int
+    private var storedLine: Int32
+    private var storedColumn: Int32
+
+    public var line: Int {
+        get { Int(storedLine) }
+        set { storedLine = Int32(clamping: newValue) }
+    }
+    public var column: Int {
+        get { Int(storedColumn) }
+        set { storedColumn = Int32(clamping: newValue) }
+    }
 
     public init(path: String, line: Int, column: Int) {
         self.path = path
-        self.line = line
-        self.column = column
+        storedLine = Int32(clamping: line)
+        storedColumn = Int32(clamping: column)
     }
 
     /// The start of a file, for problems that belong to the file as a whole.

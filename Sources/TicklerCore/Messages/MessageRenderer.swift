@@ -17,35 +17,57 @@ public struct MessageRenderer: Sendable {
         contactIndex = index
     }
 
-    public func render(_ occurrence: Occurrence) -> Result<RenderedMessage, Diagnostic> {
+    /// The message for `occurrence`, or `nil` and every problem: each value the template shows
+    /// unconditionally that is not set for this occurrence is one error, at its first use.
+    public func render(_ occurrence: Occurrence) -> (message: RenderedMessage?, diagnostics: Diagnostics) {
+        var diagnostics = Diagnostics()
         let config = workspace.config
         guard let rule = config.rules.first(where: { $0.name == occurrence.rule }),
             let index = contactIndex[occurrence.contact]
         else {
-            return .failure(
-                .error("no rule '\(occurrence.rule)' or contact '\(occurrence.contact)'", at: .file(config.path)))
+            diagnostics.error(
+                "no rule '\(occurrence.rule)' or contact '\(occurrence.contact)'", at: .file(config.path))
+            return (nil, diagnostics)
         }
         let contact = schedule.contacts[index]
         let recipient = person(occurrence, contact: contact)
         guard let variants = workspace.templates[rule.template], !variants.isEmpty else {
-            return .failure(.error("template '\(rule.template)' is not loaded", at: rule.templateLocation))
+            diagnostics.error("template '\(rule.template)' is not loaded", at: rule.templateLocation)
+            return (nil, diagnostics)
         }
-        let language = variants[recipient.language] != nil ? recipient.language : config.language
-        guard let template = variants[recipient.language] ?? variants[nil] else {
-            return .failure(.error("template '\(rule.template)' has no default file", at: rule.templateLocation))
+        guard let (language, template) = Self.variant(of: variants, for: recipient.language, default: config.language)
+        else {
+            diagnostics.error("template '\(rule.template)' has no default file", at: rule.templateLocation)
+            return (nil, diagnostics)
         }
         let values = MessageValues(
             workspace: workspace, schedule: schedule, rule: rule, contactIndex: index, occurrence: occurrence,
             language: language
         ).dictionary
+        var reported = Set<String>()
         for reference in template.references where MessageValues.lookup(reference.name, in: values) == nil {
-            return .failure(missing(reference, contact: contact, rule: rule))
+            guard reported.insert(reference.name).inserted else { continue }
+            diagnostics.append(missing(reference, contact: contact, rule: rule))
         }
-        return .success(
-            RenderedMessage(
-                occurrence: occurrence, recipient: recipient, templatePath: template.textPath, language: language,
-                subject: template.subject.map { $0.render(values) }, text: template.body.render(values),
-                html: template.html?.render(values)))
+        guard !diagnostics.hasErrors else { return (nil, diagnostics) }
+        let message = RenderedMessage(
+            occurrence: occurrence, recipient: recipient, templatePath: template.textPath, language: language,
+            subject: template.subject.map { $0.render(values) }, text: template.body.render(values),
+            html: template.html?.render(values))
+        return (message, diagnostics)
+    }
+
+    /// The variant for a recipient's language (`en-GB`, then `en`), else the default file in the
+    /// configuration's language; with the language it is written in.
+    static func variant(of variants: [String?: Template], for language: String, default defaultLanguage: String)
+        -> (language: String, template: Template)?
+    {
+        var wanted = [language]
+        if let dash = language.firstIndex(of: "-") { wanted.append(String(language[..<dash])) }
+        for candidate in wanted {
+            if let template = variants[candidate] { return (candidate, template) }
+        }
+        return variants[nil].map { (defaultLanguage, $0) }
     }
 
     private func person(_ occurrence: Occurrence, contact: Contact) -> RenderedMessage.Person {

@@ -87,18 +87,21 @@ struct MessageValues {
         return String(text.prefix(16).map { $0 == "T" ? " " : $0 })
     }
 
-    /// How long, in the template's language: `2 小时` / `2 hours`, `1 天 3 小时` / `1 day 3 hours`.
+    /// How long, in the template's language: the largest unit and, when set, the one right below it
+    /// (`2 小时` / `2 hours`, `1 天 3 小时` / `1 day 3 hours`); under a minute, `不到 1 分钟` /
+    /// `less than a minute` rather than a zero.
     static func overdue(_ seconds: Int64, language: String) -> String {
+        let chinese = language == "zh" || language.hasPrefix("zh-")
         let minutes = max(0, seconds / 60)
-        let parts: [(Int64, String, String, String)] = [
+        guard minutes > 0 else { return chinese ? "不到 1 分钟" : "less than a minute" }
+        let units: [(value: Int64, zh: String, one: String, many: String)] = [
             (minutes / 1440, "天", "day", "days"), (minutes / 60 % 24, "小时", "hour", "hours"),
             (minutes % 60, "分钟", "minute", "minutes"),
         ]
-        var shown = parts.filter { $0.0 > 0 }.prefix(2)
-        if shown.isEmpty { shown = [parts[2]] }
-        let chinese = language.hasPrefix("zh")
-        return shown.map { value, zh, one, many in
-            chinese ? "\(value) \(zh)" : "\(value) \(value == 1 ? one : many)"
+        let largest = units.firstIndex { $0.value > 0 }!
+        let shown = units[largest...].prefix(2).prefix { $0.value > 0 }
+        return shown.map { unit in
+            chinese ? "\(unit.value) \(unit.zh)" : "\(unit.value) \(unit.value == 1 ? unit.one : unit.many)"
         }.joined(separator: " ")
     }
 }

@@ -7,25 +7,49 @@ public struct Contact: Sendable, Hashable {
     ]
 
     public var id: String
-    public var name: String?
-    public var email: String?
-    public var phone: String?
     /// An IANA zone name, already checked to exist.
     public var timezone: String?
     public var tier: String?
-    public var tags: [String]
     /// The id of a configured owner, already checked to exist.
     public var owner: String?
-    /// The language code choosing `NAME.LANG.txt` templates for messages to this contact (`en`, `zh`).
-    public var language: String?
-    public var birthday: PartialDate?
-    public var lunarBirthday: LunarDate?
+    /// Where the contact is defined (its `id`), for diagnostics that name it.
+    public var location: SourceLocation
+    public var tags: [String]
     /// Other dates that matter to the customer (`dates: {anniversary: 2015-06-01}`), usable by `date:` rules.
     public var dates: [String: PartialDate]
     /// Every other field, as text.
     public var fields: [String: String]
-    /// Where the contact is defined (its `id`), for diagnostics that name it.
-    public var location: SourceLocation
+    public var birthday: PartialDate?
+    public var lunarBirthday: LunarDate?
+    /// `name`, `email`, `phone` and `language` in one allocation; the stored properties above are in
+    /// the order that packs them tightest. A million contacts take about 136 bytes each here.
+    var text: PackedText
+
+    public var name: String? {
+        get { text[Self.nameSlot] }
+        set { text[Self.nameSlot] = newValue }
+    }
+    public var email: String? {
+        get { text[Self.emailSlot] }
+        set { text[Self.emailSlot] = newValue }
+    }
+    public var phone: String? {
+        get { text[Self.phoneSlot] }
+        set { text[Self.phoneSlot] = newValue }
+    }
+    /// The language code choosing `NAME.LANG.txt` templates for messages to this contact (`en`, `zh`).
+    public var language: String? {
+        get { text[Self.languageSlot] }
+        set { text[Self.languageSlot] = newValue }
+    }
+
+    /// Whether the contact has an email address, without making the string.
+    var hasEmail: Bool { text.contains(Self.emailSlot) }
+
+    static let nameSlot = 0
+    static let emailSlot = 1
+    static let phoneSlot = 2
+    static let languageSlot = 3
 
     public init(
         id: String, name: String? = nil, email: String? = nil, phone: String? = nil, timezone: String? = nil,
@@ -34,14 +58,11 @@ public struct Contact: Sendable, Hashable {
         fields: [String: String] = [:], location: SourceLocation
     ) {
         self.id = id
-        self.name = name
-        self.email = email
-        self.phone = phone
+        self.text = PackedText(name, email, phone, language)
         self.timezone = timezone
         self.tier = tier
         self.tags = tags
         self.owner = owner
-        self.language = language
         self.birthday = birthday
         self.lunarBirthday = lunarBirthday
         self.dates = dates
@@ -51,15 +72,34 @@ public struct Contact: Sendable, Hashable {
 }
 
 /// A Gregorian month and day, with the year when it is known (`1980-03-14` or `--03-14`).
+///
+/// Stored in 8 bytes rather than 33, as every contact may hold one: the year in 32 bits, month and
+/// day in 8 (parsed dates have years 1800–2200, months 1–12 and days 1–31).
 public struct PartialDate: Sendable, Hashable, CustomStringConvertible {
-    public var year: Int?
-    public var month: Int
-    public var day: Int
+    private var storedYear: Int32
+    private var storedMonth: UInt8
+    private var storedDay: UInt8
+
+    public var year: Int? {
+        get { storedYear == Int32.min ? nil : Int(storedYear) }
+        set { storedYear = newValue.map { Int32($0) } ?? Int32.min }
+    }
+    public var month: Int {
+        get { Int(storedMonth) }
+        set { storedMonth = UInt8(newValue) }
+    }
+    public var day: Int {
+        get { Int(storedDay) }
+        set { storedDay = UInt8(newValue) }
+    }
 
     public init(year: Int?, month: Int, day: Int) {
-        self.year = year
-        self.month = month
-        self.day = day
+        precondition(
+            year.map { Int32(exactly: $0) != nil && $0 != Int(Int32.min) } ?? true && (0...255).contains(month)
+                && (0...255).contains(day), "a partial date's parts are out of range")
+        storedYear = year.map { Int32($0) } ?? Int32.min
+        storedMonth = UInt8(month)
+        storedDay = UInt8(day)
     }
 
     public var description: String {
@@ -70,14 +110,26 @@ public struct PartialDate: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A Chinese-calendar month and day (`08-15`; `L04-15` is the 15th of the leap 4th month).
+///
+/// Stored in 3 bytes (months 1–12, days 1–30).
 public struct LunarDate: Sendable, Hashable, CustomStringConvertible {
-    public var month: Int
-    public var day: Int
+    private var storedMonth: UInt8
+    private var storedDay: UInt8
     public var isLeapMonth: Bool
 
+    public var month: Int {
+        get { Int(storedMonth) }
+        set { storedMonth = UInt8(newValue) }
+    }
+    public var day: Int {
+        get { Int(storedDay) }
+        set { storedDay = UInt8(newValue) }
+    }
+
     public init(month: Int, day: Int, isLeapMonth: Bool) {
-        self.month = month
-        self.day = day
+        precondition((0...255).contains(month) && (0...255).contains(day), "a lunar date's parts are out of range")
+        storedMonth = UInt8(month)
+        storedDay = UInt8(day)
         self.isLeapMonth = isLeapMonth
     }
 

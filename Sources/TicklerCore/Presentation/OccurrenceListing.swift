@@ -1,38 +1,50 @@
+import Synchronization
+
 /// The three ways `tickler upcoming` shows occurrences: a table for people, JSON for programs, and
 /// an iCalendar feed for calendar applications.
 public struct OccurrenceListing: Sendable {
     public let occurrences: [Occurrence]
     public let workspace: Workspace
     public let now: Int64
-    private let names: [String: String]
+    private let nameCache = NameCache()
 
     public init(_ occurrences: [Occurrence], workspace: Workspace, now: Int64) {
         self.occurrences = occurrences
         self.workspace = workspace
         self.now = now
-        let wanted = Set(occurrences.map(\.contact))
-        var names: [String: String] = [:]
-        for contact in workspace.contacts where wanted.contains(contact.id) {
-            if let name = contact.name { names[contact.id] = name }
+    }
+
+    /// The names of the contacts listed, by id: looked up once, when the table or the feed first
+    /// needs them (JSON does not, and a million contacts take a while to go through).
+    private var names: [String: String] {
+        nameCache.names {
+            let wanted = Set(occurrences.map(\.contact))
+            var names: [String: String] = [:]
+            let contacts = workspace.contacts
+            for index in contacts.indices where wanted.contains(contacts[index].id) {
+                if let name = contacts[index].name { names[contacts[index].id] = name }
+            }
+            return names
         }
-        self.names = names
+    }
+
+    private final class NameCache: Sendable {
+        private let cached = Mutex<[String: String]?>(nil)
+
+        func names(_ make: () -> [String: String]) -> [String: String] {
+            if let names = cached.withLock({ $0 }) { return names }
+            let names = make()
+            cached.withLock { $0 = names }
+            return names
+        }
     }
 
     /// The SPEC's JSON: an array of `{key, rule, contact, to, recipient, channel, due}`, `due` in
     /// RFC 3339 with the recipient's UTC offset.
-    public var json: String {
-        guard !occurrences.isEmpty else { return "[]\n" }
-        let objects = occurrences.map { occurrence in
-            "  "
-                + JSONText.object([
-                    ("key", occurrence.key), ("rule", occurrence.rule), ("contact", occurrence.contact),
-                    ("to", occurrence.to.rawValue), ("recipient", occurrence.recipient),
-                    ("channel", occurrence.channel),
-                    ("due", Timestamp.format(occurrence.due, offset: occurrence.offset)),
-                ])
-        }
-        return "[\n" + objects.joined(separator: ",\n") + "\n]\n"
-    }
+    public var json: String { OccurrenceJSON.render(occurrences) }
+
+    /// `json` as UTF-8 bytes, for writing a long listing without making a `String` of it.
+    public var jsonUTF8: [UInt8] { OccurrenceJSON.utf8(occurrences) }
 
     /// An RFC 5545 feed, one event per occurrence (UID = key).
     public var iCalendar: String {
@@ -97,8 +109,9 @@ public struct OccurrenceListing: Sendable {
         return count(seconds / 86_400, "day")
     }
 
-    /// Text safe on one table line: control characters shown as spaces.
+    /// Text safe on one table line: control characters, line separators and bidirectional overrides
+    /// (which would reorder the rest of the line on screen) written as escapes, as `event list` does.
     static func printable(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
+        QuotedToken.escaped(text)
     }
 }

@@ -1,30 +1,35 @@
 extension Schedule {
     /// `date:` — yearly on the contact's date, minus each lead time, on the contact's calendar.
     func dateOccurrences(
-        _ rule: Rule, _ trigger: DateTrigger, _ index: Int, _ audience: Audience, _ range: Range<Int64>,
-        into found: inout [Occurrence]
+        _ rule: Rule, _ trigger: DateTrigger, _ plan: DatePlan, _ index: Int, _ audience: Audience,
+        _ range: Range<Int64>, into found: inout [Occurrence]
     ) {
-        let contact = contacts[index]
-        let maxLead = trigger.leads.map { Int($0.calendarDays ?? 0) }.max() ?? 0
-        // A Chinese year runs into the next Gregorian year (its 12th month is in January or February),
-        // so a lunar date in early January belongs to the Chinese year that began the year before.
-        let lunarCarry = trigger.field == .lunarBirthday ? 1 : 0
-        let firstYear =
-            CivilDate(daysSinceEpoch: Int((range.lowerBound - Self.slack).floorDiv(86_400))).year - lunarCarry
-        let lastYear = CivilDate(daysSinceEpoch: Int((range.upperBound + Self.slack).floorDiv(86_400)) + maxLead).year
-        for year in firstYear...lastYear {
-            guard let (anniversary, years) = anniversary(of: contact, trigger, inYear: year) else { continue }
-            for lead in trigger.leads {
-                let leadDays = Int(lead.calendarDays ?? 0)
+        for year in plan.years {
+            guard let (anniversary, years) = anniversary(of: contacts[index], trigger, inYear: year) else { continue }
+            for leadDays in plan.leadDays {
                 let day = anniversary.adding(days: -leadDays)
                 let due = due(rule, day: day, defaultAt: Self.nineAM, zone: audience.zone)
                 guard range.contains(due) else { continue }
                 found.append(
                     make(
-                        rule, index, audience, key: "\(rule.name)/\(contact.id)/\(day)", due: due, day: day,
+                        rule, index, audience, key: Self.key(rule.name, contacts[index].id, day), due: due, day: day,
                         detail: .date(anniversary: anniversary, leadDays: leadDays, years: years)))
             }
         }
+    }
+
+    /// Whether the contact's date can fall in the plan's range at all: a quick test on its month and
+    /// day, which rules out most contacts of a range of a few days before any date arithmetic.
+    func mayFall(_ index: Int, _ trigger: DateTrigger, _ plan: DatePlan) -> Bool {
+        guard let days = plan.days else { return true }
+        let date: PartialDate?
+        switch trigger.field {
+        case .lunarBirthday: return true
+        case .birthday: date = contacts[index].birthday
+        case .custom(let name): date = contacts[index].dates[name]
+        }
+        guard let date else { return false }
+        return days[DatePlan.slot(month: date.month, day: date.day)]
     }
 
     /// The day a contact's date falls on in a Gregorian year (for lunar dates: in the Chinese year
@@ -63,9 +68,9 @@ extension Schedule {
         _ rule: Rule, _ trigger: AfterTrigger, _ index: Int, _ audience: Audience, _ range: Range<Int64>,
         _ events: EventIndex, into found: inout [Occurrence]
     ) {
-        let contact = contacts[index]
-        let history = events.events(of: contact.id)
+        let history = events.slice(of: contacts[index].id)
         guard !history.isEmpty else { return }
+        let contactID = contacts[index].id
         for event in history where event.type == trigger.eventType {
             let cancelledAfter = trigger.unless.flatMap { unless in
                 history.first { $0.type == unless && $0.at > event.at }?.at
@@ -80,7 +85,7 @@ extension Schedule {
                 if due >= range.lowerBound {
                     let key =
                         n == 0
-                        ? "\(rule.name)/\(contact.id)/\(event.id)" : "\(rule.name)/\(contact.id)/\(event.id)/\(n)"
+                        ? "\(rule.name)/\(contactID)/\(event.id)" : "\(rule.name)/\(contactID)/\(event.id)/\(n)"
                     found.append(
                         make(
                             rule, index, audience, key: key, due: due, day: contactZones[index].localDate(at: due),
@@ -109,8 +114,8 @@ extension Schedule {
         _ rule: Rule, _ trigger: EveryTrigger, _ index: Int, _ audience: Audience, _ range: Range<Int64>,
         _ history: History, now: Int64, into found: inout [Occurrence]
     ) {
-        let contact = contacts[index]
-        let start = everyStart(trigger, contact: contact, history: history, now: now)
+        let contactID = contacts[index].id
+        let start = everyStart(trigger, contactID: contactID, history: history, now: now)
         let period = trigger.period.seconds
         let zone = contactZones[index]
         var k = max(1, Int((range.lowerBound - Self.slack - start).floorDiv(period)))
@@ -121,19 +126,19 @@ extension Schedule {
             if range.contains(due) {
                 found.append(
                     make(
-                        rule, index, audience, key: "\(rule.name)/\(contact.id)/\(day)", due: due, day: day,
+                        rule, index, audience, key: Self.key(rule.name, contactID, day), due: due, day: day,
                         detail: .every(cycle: k, start: start)))
             }
             k += 1
         }
     }
 
-    func everyStart(_ trigger: EveryTrigger, contact: Contact, history: History, now: Int64) -> Int64 {
-        if let latest = history.events.latest(of: contact.id, types: trigger.since) { return latest.at }
-        let seen = history.firstSeen[contact.id] ?? now
+    func everyStart(_ trigger: EveryTrigger, contactID: String, history: History, now: Int64) -> Int64 {
+        if let latest = history.events.latest(of: contactID, types: trigger.since) { return latest.at }
+        let seen = history.firstSeen.isEmpty ? now : history.firstSeen[contactID] ?? now
         let spread = trigger.spread.seconds
         guard spread > 0 else { return seen }
-        return seen + Int64(StableHash.of(contact.id) % UInt64(spread))
+        return seen + Int64(StableHash.of(contactID) % UInt64(spread))
     }
 }
 
@@ -148,4 +153,46 @@ enum StableHash {
         }
         return hash
     }
+}
+
+/// What a `date` rule needs for a range, worked out once rather than per contact: the Gregorian
+/// years to try, the leads in days, and which month-days can fall in the range at all.
+struct DatePlan: Sendable {
+    let years: ClosedRange<Int>
+    let leadDays: [Int]
+    /// By `slot(month:day:)`: whether a date on that month and day can fall due in the range; `nil`
+    /// when the range is long enough for every date to.
+    let days: [Bool]?
+
+    init(_ trigger: DateTrigger, range: Range<Int64>) {
+        leadDays = trigger.leads.map { Int($0.calendarDays ?? 0) }
+        let maxLead = leadDays.max() ?? 0
+        // A Chinese year runs into the next Gregorian year (its 12th month is in January or February),
+        // so a lunar date in early January belongs to the Chinese year that began the year before.
+        let lunarCarry = trigger.field == .lunarBirthday ? 1 : 0
+        let first = Int((range.lowerBound - Schedule.slack).floorDiv(86_400))
+        let last = Int((range.upperBound + Schedule.slack).floorDiv(86_400))
+        years = (CivilDate(daysSinceEpoch: first).year - lunarCarry)...CivilDate(daysSinceEpoch: last + maxLead).year
+        // An occurrence's day lies within a day of its due instant (zones are less than a day
+        // away), and its due instant within `slack` of the range (window deferral): the date is
+        // that day plus a lead.
+        guard last - first + 2 < 366 else {
+            days = nil
+            return
+        }
+        var days = [Bool](repeating: false, count: 13 * 32)
+        for day in (first - 1)...(last + 1) {
+            for lead in leadDays {
+                let date = CivilDate(daysSinceEpoch: day + lead)
+                days[Self.slot(month: date.month, day: date.day)] = true
+            }
+        }
+        // Feb 29 falls on Feb 28 or Mar 1 in common years.
+        if days[Self.slot(month: 2, day: 28)] || days[Self.slot(month: 3, day: 1)] {
+            days[Self.slot(month: 2, day: 29)] = true
+        }
+        self.days = days
+    }
+
+    static func slot(month: Int, day: Int) -> Int { month * 32 + day }
 }

@@ -10,22 +10,56 @@ public struct Schedule: Sendable {
     /// The zone of each contact (its own, else the configuration's), by index in `contacts`.
     let contactZones: [ZoneRules]
     let owners: [String: (owner: Owner, zone: ZoneRules)]
+    /// The configured owners, each with its zone and the index of its manager here (-1: none).
+    let ownerList: [(id: String, zone: ZoneRules, manager: Int)]
+    /// The index in `ownerList` of each contact's owner (-1: none), by index in `contacts`, so the
+    /// rules look no owner up by name per contact.
+    let contactOwners: [Int32]
 
     public init(config: Config, contacts: [Contact]) {
         self.config = config
         self.contacts = contacts
         let fallback = ZoneRules.named(config.timezone) ?? ZoneRules.named("UTC")!
         defaultZone = fallback
-        var cache: [String: ZoneRules] = [:]
-        func zone(_ name: String?) -> ZoneRules {
-            guard let name else { return fallback }
-            if let known = cache[name] { return known }
-            let rules = ZoneRules.named(name) ?? fallback
-            cache[name] = rules
-            return rules
+        var zones: [String: ZoneRules] = [:]  // by name, a cache: a million contacts name a few zones
+        for name in Set(config.owners.values.compactMap(\.timezone)) {
+            zones[name] = ZoneRules.named(name) ?? fallback
         }
-        contactZones = contacts.map { zone($0.timezone) }
-        owners = config.owners.mapValues { ($0, zone($0.timezone)) }
+        let owners = config.owners.mapValues { ($0, $0.timezone.map { zones[$0]! } ?? fallback) }
+        self.owners = owners
+        let ids = config.owners.keys.sorted()
+        let ownerIndex = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+        ownerList = ids.map { id in
+            (id, owners[id]!.1, owners[id]!.0.manager.flatMap { ownerIndex[$0] } ?? -1)
+        }
+        // Per contact: its zone and its owner, in parallel over slices of the contacts.
+        let slices = stride(from: 0, to: contacts.count, by: 16_384).map { $0..<min($0 + 16_384, contacts.count) }
+        let known = zones
+        let parts = ParallelMap.run(slices) { slice -> ([ZoneRules], [Int32]) in
+            var zones = known
+            var zoneOfContact: [ZoneRules] = []
+            var ownerOfContact: [Int32] = []
+            zoneOfContact.reserveCapacity(slice.count)
+            ownerOfContact.reserveCapacity(slice.count)
+            contacts.withUnsafeBufferPointer { contacts in
+                for index in slice {
+                    var zone = fallback
+                    if let name = contacts[index].timezone {
+                        if let known = zones[name] {
+                            zone = known
+                        } else {
+                            zone = ZoneRules.named(name) ?? fallback
+                            zones[name] = zone
+                        }
+                    }
+                    zoneOfContact.append(zone)
+                    ownerOfContact.append(contacts[index].owner.flatMap { ownerIndex[$0] }.map(Int32.init) ?? -1)
+                }
+            }
+            return (zoneOfContact, ownerOfContact)
+        }
+        contactZones = Array(parts.map(\.0).joined())
+        contactOwners = Array(parts.map(\.1).joined())
     }
 
     /// The inputs that come from the state store.
@@ -43,38 +77,51 @@ public struct Schedule: Sendable {
     /// Every occurrence whose due instant lies in `range`, sorted by due instant then key.
     /// Contacts without a first-seen time are taken as first seen at `now`.
     public func occurrences(in range: Range<Int64>, history: History, now: Int64) -> [Occurrence] {
-        var result: [Occurrence] = []
+        var parts: [[Occurrence]] = []
         for rule in config.rules {
-            result.append(contentsOf: occurrences(of: rule, in: range, history: history, now: now))
+            parts += occurrenceParts(of: rule, in: range, history: history, now: now, contactIndices: nil)
         }
-        result.sort(by: Occurrence.precedes)
-        return result
+        return OccurrenceSorting.sorted(&parts)
     }
 
     /// The occurrences of one rule in `range`, unsorted; parallel over contacts for large lists.
     public func occurrences(
         of rule: Rule, in range: Range<Int64>, history: History, now: Int64, contactIndices: [Int]? = nil
     ) -> [Occurrence] {
-        let indices = contactIndices ?? Array(contacts.indices)
-        let chunks = stride(from: 0, to: indices.count, by: 8192).map {
-            Array(indices[$0..<min($0 + 8192, indices.count)])
-        }
-        let parts = ParallelMap.run(chunks) { chunk -> [Occurrence] in
+        let parts = occurrenceParts(of: rule, in: range, history: history, now: now, contactIndices: contactIndices)
+        return parts.count == 1 ? parts[0] : Array(parts.joined())
+    }
+
+    /// The occurrences of one rule in `range`, in parts (one per slice of the contacts, in order).
+    func occurrenceParts(
+        of rule: Rule, in range: Range<Int64>, history: History, now: Int64, contactIndices: [Int]?
+    ) -> [[Occurrence]] {
+        let count = contactIndices?.count ?? contacts.count
+        let slices = stride(from: 0, to: count, by: 8192).map { $0..<min($0 + 8192, count) }
+        let plan: DatePlan? =
+            if case .date(let trigger) = rule.trigger { DatePlan(trigger, range: range) } else { nil }
+        let filtered = !rule.filter.conditions.isEmpty
+        return ParallelMap.run(slices) { slice -> [Occurrence] in
             var found: [Occurrence] = []
-            for index in chunk where ContactMatcher.matches(contacts[index], rule.filter) {
-                guard let audience = audience(of: rule, for: index) else { continue }
+            for position in slice {
+                let index = contactIndices?[position] ?? position
+                if filtered, !ContactMatcher.matches(contacts[index], rule.filter) { continue }
                 switch rule.trigger {
                 case .date(let trigger):
-                    dateOccurrences(rule, trigger, index, audience, range, into: &found)
+                    guard mayFall(index, trigger, plan!), let audience = audience(of: rule, for: index) else {
+                        continue
+                    }
+                    dateOccurrences(rule, trigger, plan!, index, audience, range, into: &found)
                 case .after(let trigger):
+                    guard let audience = audience(of: rule, for: index) else { continue }
                     afterOccurrences(rule, trigger, index, audience, range, history.events, into: &found)
                 case .every(let trigger):
+                    guard let audience = audience(of: rule, for: index) else { continue }
                     everyOccurrences(rule, trigger, index, audience, range, history, now: now, into: &found)
                 }
             }
             return found
-        }
-        return parts.flatMap { $0 }
+        }.filter { !$0.isEmpty }
     }
 
     /// Who a rule's reminder for a contact goes to, and in which zone; `nil` when there is nobody
@@ -85,18 +132,19 @@ public struct Schedule: Sendable {
     }
 
     func audience(of rule: Rule, for index: Int) -> Audience? {
-        let contact = contacts[index]
         switch rule.recipient {
         case .contact:
-            return Audience(id: contact.id, zone: contactZones[index])
+            return Audience(id: contacts[index].id, zone: contactZones[index])
         case .owner:
-            guard let id = contact.owner, let owner = owners[id] else { return nil }
-            return Audience(id: id, zone: owner.zone)
+            let owner = Int(contactOwners[index])
+            guard owner >= 0 else { return nil }
+            return Audience(id: ownerList[owner].id, zone: ownerList[owner].zone)
         case .manager:
-            guard let id = contact.owner, let managerID = owners[id]?.owner.manager,
-                let manager = owners[managerID]
-            else { return nil }
-            return Audience(id: managerID, zone: manager.zone)
+            let owner = Int(contactOwners[index])
+            guard owner >= 0 else { return nil }
+            let manager = ownerList[owner].manager
+            guard manager >= 0 else { return nil }
+            return Audience(id: ownerList[manager].id, zone: ownerList[manager].zone)
         }
     }
 
@@ -119,6 +167,42 @@ public struct Schedule: Sendable {
         Occurrence(
             key: key, rule: rule.name, contact: contacts[index].id, to: rule.recipient, recipient: audience.id,
             channel: rule.channel, due: due, offset: audience.zone.offset(at: due), day: day, detail: detail)
+    }
+
+    /// `RULE/CONTACT/YYYY-MM-DD`, written in one go (`"\(rule)/\(contact)/\(day)"` makes several
+    /// strings, and a long listing has a key per occurrence).
+    static func key(_ rule: String, _ contact: String, _ day: CivilDate) -> String {
+        guard (1000...9999).contains(day.year) else { return "\(rule)/\(contact)/\(day)" }
+        var rule = rule
+        var contact = contact
+        return rule.withUTF8 { rule in
+            contact.withUTF8 { contact in
+                String(unsafeUninitializedCapacity: rule.count + contact.count + 12) { buffer in
+                    var index = 0
+                    func append(_ byte: UInt8) {
+                        buffer[index] = byte
+                        index += 1
+                    }
+                    func append(_ value: Int, digits: Int) {
+                        var divisor = digits == 4 ? 1000 : 10
+                        while divisor > 0 {
+                            append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                            divisor /= 10
+                        }
+                    }
+                    for byte in rule { append(byte) }
+                    append(UInt8(ascii: "/"))
+                    for byte in contact { append(byte) }
+                    append(UInt8(ascii: "/"))
+                    append(day.year, digits: 4)
+                    append(UInt8(ascii: "-"))
+                    append(day.month, digits: 2)
+                    append(UInt8(ascii: "-"))
+                    append(day.day, digits: 2)
+                    return index
+                }
+            }
+        }
     }
 
     static let nineAM = TimeOfDay(hour: 9, minute: 0)

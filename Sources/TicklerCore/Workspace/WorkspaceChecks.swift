@@ -3,9 +3,9 @@
 enum WorkspaceChecks {
     static func run(_ workspace: Workspace, environment: [String: String], diagnostics: inout Diagnostics) {
         let config = workspace.config
-        let contacts = workspace.contacts
-        let fieldsInUse = Set(Contact.standardFields).union(contacts.flatMap(\.fields.keys))
-        let datesInUse = Set(contacts.flatMap(\.dates.keys))
+        let names = namesInUse(workspace.contacts)
+        let fieldsInUse = Set(Contact.standardFields).union(names.fields)
+        let datesInUse = names.dates
         for rule in config.rules {
             checkFilter(rule, fieldsInUse: fieldsInUse, diagnostics: &diagnostics)
             if case .date(let trigger) = rule.trigger, case .custom(let name) = trigger.field,
@@ -19,6 +19,17 @@ enum WorkspaceChecks {
             checkRecipients(rule, workspace: workspace, diagnostics: &diagnostics)
         }
         checkEnvironment(config, environment: environment, diagnostics: &diagnostics)
+    }
+
+    /// The names of the custom fields and of the dates any contact has.
+    static func namesInUse(_ contacts: [Contact]) -> (fields: Set<String>, dates: Set<String>) {
+        var fields = Set<String>()
+        var dates = Set<String>()
+        for index in contacts.indices {
+            if !contacts[index].fields.isEmpty { fields.formUnion(contacts[index].fields.keys) }
+            if !contacts[index].dates.isEmpty { dates.formUnion(contacts[index].dates.keys) }
+        }
+        return (fields, dates)
     }
 
     private static func checkFilter(_ rule: Rule, fieldsInUse: Set<String>, diagnostics: inout Diagnostics) {
@@ -40,37 +51,75 @@ enum WorkspaceChecks {
             case .file(let file): file.format == .eml
             case .webhook: false
             }
-        var unreachable: [(contact: Contact, reason: String)] = []
-        for contact in workspace.contacts where ContactMatcher.matches(contact, rule.filter) {
+        // Counted without copying contacts or building messages, and each owner looked at once: a
+        // million contacts may go through here.
+        var count = 0
+        var first: (index: Int, reason: Unreachable)?
+        var byOwner: [String: Unreachable?] = [:]
+        let contacts = workspace.contacts
+        let filtered = !rule.filter.conditions.isEmpty
+        for index in contacts.indices {
+            if filtered, !ContactMatcher.matches(contacts[index], rule.filter) { continue }
+            let reason: Unreachable?
             switch rule.recipient {
             case .contact:
-                if needsEmail, contact.email == nil { unreachable.append((contact, "has no email")) }
+                reason = needsEmail && !contacts[index].hasEmail ? .noEmail : nil
             case .owner, .manager:
-                guard let ownerID = contact.owner, let owner = config.owners[ownerID] else {
-                    unreachable.append((contact, "has no owner"))
-                    continue
-                }
-                var person = owner
-                if rule.recipient == .manager {
-                    guard let managerID = owner.manager, let manager = config.owners[managerID] else {
-                        unreachable.append((contact, "has owner '\(owner.id)', who has no manager"))
-                        continue
+                if let ownerID = contacts[index].owner {
+                    if let known = byOwner[ownerID] {
+                        reason = known
+                    } else {
+                        reason = unreachable(owner: ownerID, rule: rule, config: config, needsEmail: needsEmail)
+                        byOwner[ownerID] = reason
                     }
-                    person = manager
-                }
-                if needsEmail, person.email == nil {
-                    unreachable.append((contact, "goes to '\(person.id)', who has no email"))
+                } else {
+                    reason = .noOwner
                 }
             }
+            guard let reason else { continue }
+            count += 1
+            if first == nil { first = (index, reason) }
         }
-        guard let first = unreachable.first else { return }
-        let count = unreachable.count
+        guard let first else { return }
+        let contact = contacts[first.index]
         diagnostics.warning(
             "rule '\(rule.name)' cannot reach \(count) \(count == 1 ? "contact" : "contacts")", at: rule.location,
             notes: [
-                .init("contact '\(first.contact.id)' \(first.reason)", at: first.contact.location),
+                .init("contact '\(contact.id)' \(first.reason)", at: contact.location),
                 .init("these contacts are skipped and logged when the rule fires"),
             ])
+    }
+
+    /// Why a rule's reminder for a contact reaches nobody.
+    private enum Unreachable: CustomStringConvertible {
+        case noEmail
+        case noOwner
+        case ownerWithoutManager(owner: String)
+        case personWithoutEmail(person: String)
+
+        var description: String {
+            switch self {
+            case .noEmail: "has no email"
+            case .noOwner: "has no owner"
+            case .ownerWithoutManager(let owner): "has owner '\(owner)', who has no manager"
+            case .personWithoutEmail(let person): "goes to '\(person)', who has no email"
+            }
+        }
+    }
+
+    /// Why a rule's reminders for the contacts of `ownerID` (to them or to their manager) reach nobody.
+    private static func unreachable(owner ownerID: String, rule: Rule, config: Config, needsEmail: Bool)
+        -> Unreachable?
+    {
+        guard let owner = config.owners[ownerID] else { return .noOwner }
+        var person = owner
+        if rule.recipient == .manager {
+            guard let managerID = owner.manager, let manager = config.owners[managerID] else {
+                return .ownerWithoutManager(owner: owner.id)
+            }
+            person = manager
+        }
+        return needsEmail && person.email == nil ? .personWithoutEmail(person: person.id) : nil
     }
 
     /// Warns about `${VAR}` references and secrets of channels in use whose variables are unset.

@@ -23,8 +23,9 @@ extension WorkspaceLoader {
         }
         let files = Set(listing)
         let standardFields = Set(Contact.standardFields)
-        let contactFields = Set(contacts.flatMap(\.fields.keys)).subtracting(standardFields)
-        let contactDates = Set(contacts.flatMap(\.dates.keys))
+        let names = WorkspaceChecks.namesInUse(contacts)
+        let contactFields = names.fields.subtracting(standardFields)
+        let contactDates = names.dates
 
         var templates: [String: [String?: Template]] = [:]
         var seen = Set<Diagnostic>()

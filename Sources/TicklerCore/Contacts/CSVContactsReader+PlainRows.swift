@@ -1,0 +1,256 @@
+import Foundation
+
+extension CSVContactsReader {
+    /// The fast way through a CSV contacts file: a row whose cells are all plain — unquoted, no
+    /// spaces around them, no control characters, every value one that `ContactBuilder` accepts
+    /// without a word — becomes a contact straight from its bytes, with no `String` per cell and
+    /// repeated values (zones, tiers, owners, languages, tag lists) shared. Any other row is left
+    /// to `ContactBuilder`, which reports what is wrong, so the contacts and diagnostics are the
+    /// same either way; `ContactsParserTests` and `CSVContactsReaderTests` hold both ways to that.
+    ///
+    /// Repeated values are learnt from the rows `ContactBuilder` accepted: the first row with a
+    /// new zone (or tier, owner, language, tag list) goes the slow way, the rest the fast way.
+    struct PlainRows {
+        let columns: [ContactField?]
+        let path: String
+        /// The zone, tier, owner, language or tag list that a column's text stands for, by column.
+        private var known: [ByteTable<Known>]
+        /// The names, emails, phones and languages of the contacts made here, which share it: their
+        /// `PackedText`s adopt its storage once the rows are read (`adoptText`).
+        private var arena = PackedText.Arena()
+
+        enum Known {
+            case text(String)
+            case tags([String])
+        }
+
+        init(columns: [ContactField?], path: String) {
+            self.columns = columns
+            self.path = path
+            known = Array(repeating: ByteTable(), count: columns.count)
+        }
+
+        /// The contact of a plain row (`cells` are byte ranges in `bytes`, the row starts on `line`),
+        /// or `nil` when the row needs `ContactBuilder`.
+        mutating func contact(_ cells: [Range<Int>], in bytes: UnsafeBufferPointer<UInt8>, line: Int) -> Contact? {
+            guard cells.count == columns.count else { return nil }
+            var id: String?
+            var idColumn = 0
+            var name: UnsafeBufferPointer<UInt8>?
+            var email: UnsafeBufferPointer<UInt8>?
+            var phone: UnsafeBufferPointer<UInt8>?
+            var language: UnsafeBufferPointer<UInt8>?
+            var timezone: String?
+            var tier: String?
+            var owner: String?
+            var tags: [String] = []
+            var birthday: PartialDate?
+            var lunarBirthday: LunarDate?
+            var dates: [String: PartialDate] = [:]
+            var fields: [String: String] = [:]
+            for (column, range) in cells.enumerated() {
+                guard let field = columns[column], !range.isEmpty else { continue }
+                let value = UnsafeBufferPointer(rebasing: bytes[range])
+                guard !isBlank(value[0]), !isBlank(value[value.count - 1]) else { return nil }
+                if case .custom(let fieldName) = field {
+                    fields[fieldName] = String(decoding: value, as: UTF8.self)
+                    continue
+                }
+                guard !value.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return nil }
+                switch field {
+                case .id:
+                    guard value.allSatisfy(ContactBuilder.isIDByte) else { return nil }
+                    id = String(decoding: value, as: UTF8.self)
+                    idColumn = column
+                case .name: name = value
+                case .email:
+                    guard ContactBuilder.isPlainASCIIAddress(utf8: value) else { return nil }
+                    email = value
+                case .phone:
+                    guard value.contains(where: { (0x30...0x39).contains($0) }) else { return nil }
+                    phone = value
+                case .timezone, .tier, .owner, .language, .tags:
+                    guard let known = known[column][value] else { return nil }
+                    switch (field, known) {
+                    case (.timezone, .text(let text)): timezone = text
+                    case (.tier, .text(let text)): tier = text
+                    case (.owner, .text(let text)): owner = text
+                    case (.language, .text): language = value  // the same text: no spaces around it
+                    case (.tags, .tags(let list)): tags = list
+                    default: return nil
+                    }
+                case .birthday:
+                    guard let date = Self.partialDate(value) else { return nil }
+                    birthday = date
+                case .lunarBirthday:
+                    guard let date = Self.lunarDate(value) else { return nil }
+                    lunarBirthday = date
+                case .date(let dateName):
+                    guard let date = Self.partialDate(value) else { return nil }
+                    dates[dateName] = date
+                case .custom: break
+                }
+            }
+            guard let id else { return nil }
+            var contact = Contact(
+                id: id, timezone: timezone, tier: tier, tags: tags, owner: owner, birthday: birthday,
+                lunarBirthday: lunarBirthday, dates: dates, fields: fields,
+                location: SourceLocation(
+                    path: path, line: line, column: column(of: cells[idColumn], in: bytes, row: cells)))
+            contact.text = arena.pack(name, email, phone, language)
+            return contact
+        }
+
+        /// Gives the contacts made here (among `contacts`, which may hold others) their texts.
+        func adoptText(_ contacts: UnsafeMutableBufferPointer<Contact>) {
+            guard !arena.bytes.isEmpty else { return }
+            let storage = arena.storage()
+            for index in contacts.indices { contacts[index].text.adopt(storage) }
+        }
+
+        /// Learns the repeated values of a row that `ContactBuilder` made `contact` of.
+        mutating func learn(_ row: CSVReader.Row, _ contact: Contact) {
+            for (column, cell) in row.cells.enumerated() where !cell.value.isEmpty {
+                let value: Known
+                switch columns[column] {
+                case .timezone?:
+                    guard let zone = contact.timezone else { continue }
+                    value = .text(zone)
+                case .tier?:
+                    guard let tier = contact.tier else { continue }
+                    value = .text(tier)
+                case .owner?:
+                    guard let owner = contact.owner else { continue }
+                    value = .text(owner)
+                case .language?:
+                    guard let language = contact.language else { continue }
+                    value = .text(language)
+                case .tags?: value = .tags(contact.tags)
+                default: continue
+                }
+                known[column].insert(cell.value, value)
+            }
+        }
+
+        /// The column of the cell `range` (counting Unicode scalars from 1, as the scanner does).
+        private func column(of range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, row: [Range<Int>]) -> Int {
+            let start = row[0].lowerBound
+            var column = 1
+            for index in start..<range.lowerBound where bytes[index] & 0xC0 != 0x80 { column += 1 }
+            return column
+        }
+
+        private func isBlank(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
+        }
+
+        /// `1980-03-14` or `--03-14`, a day that exists, as `PartialDate.parse` accepts it.
+        static func partialDate(_ bytes: UnsafeBufferPointer<UInt8>) -> PartialDate? {
+            let dash = UInt8(ascii: "-")
+            if bytes.count == 10, bytes[4] == dash, bytes[7] == dash, let year = number(bytes, 0..<4),
+                let month = number(bytes, 5..<7), let day = number(bytes, 8..<10)
+            {
+                return try? PartialDate.validated(year: year, month: month, day: day).get()
+            }
+            if bytes.count == 7, bytes[0] == dash, bytes[1] == dash, bytes[4] == dash,
+                let month = number(bytes, 2..<4), let day = number(bytes, 5..<7)
+            {
+                return try? PartialDate.validated(year: nil, month: month, day: day).get()
+            }
+            return nil
+        }
+
+        /// `08-15` or `L04-15`, months 01–12 and days 01–30, as `LunarDate.parse` accepts it.
+        static func lunarDate(_ bytes: UnsafeBufferPointer<UInt8>) -> LunarDate? {
+            let isLeapMonth = bytes.first == UInt8(ascii: "L")
+            let rest = UnsafeBufferPointer(rebasing: bytes[(isLeapMonth ? 1 : 0)...])
+            guard rest.count == 5, rest[2] == UInt8(ascii: "-"), let month = number(rest, 0..<2),
+                let day = number(rest, 3..<5), (1...12).contains(month), (1...30).contains(day)
+            else { return nil }
+            return LunarDate(month: month, day: day, isLeapMonth: isLeapMonth)
+        }
+
+        private static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                let digit = bytes[index] &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                value = value * 10 + Int(digit)
+            }
+            return value
+        }
+    }
+}
+
+/// A small hash table from byte strings to values, looked up without making a `String`: FNV-1a
+/// over the bytes, open addressing, and the bytes compared. At most 4096 entries; more are not
+/// kept (and then read the slow way). A look-up touches no reference count but the value's.
+struct ByteTable<Value> {
+    /// By slot: the entry's hash (0 for an empty slot: hashes are never 0) and its index.
+    private var hashes = [UInt64](repeating: 0, count: 16)
+    private var indices = [Int32](repeating: 0, count: 16)
+    /// By entry: where its key is in `keyBytes`, and its value.
+    private var keyRanges: [Range<Int>] = []
+    private var keyBytes: [UInt8] = []
+    private var values: [Value] = []
+
+    subscript(bytes: UnsafeBufferPointer<UInt8>) -> Value? {
+        guard let index = find(bytes, hash: Self.hash(bytes)) else { return nil }
+        return values[index]
+    }
+
+    private func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
+        let mask = hashes.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while hashes[slot] != 0 {
+            if hashes[slot] == hash {
+                let index = Int(indices[slot])
+                let range = keyRanges[index]
+                let equal = keyBytes.withUnsafeBufferPointer { keys in
+                    range.count == bytes.count
+                        && (bytes.isEmpty
+                            || memcmp(keys.baseAddress! + range.lowerBound, bytes.baseAddress!, bytes.count) == 0)
+                }
+                if equal { return index }
+            }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    mutating func insert(_ text: String, _ value: Value) {
+        guard values.count < 4096 else { return }
+        var text = text
+        text.withUTF8 { bytes in
+            let hash = Self.hash(bytes)
+            guard find(bytes, hash: hash) == nil else { return }
+            if 2 * (values.count + 1) > hashes.count {
+                let old = zip(hashes, indices).filter { $0.0 != 0 }
+                hashes = Array(repeating: 0, count: hashes.count * 2)
+                indices = Array(repeating: 0, count: indices.count * 2)
+                for (hash, index) in old { place(hash, index) }
+            }
+            keyRanges.append(keyBytes.count..<(keyBytes.count + bytes.count))
+            keyBytes.append(contentsOf: bytes)
+            values.append(value)
+            place(hash, Int32(values.count - 1))
+        }
+    }
+
+    private mutating func place(_ hash: UInt64, _ index: Int32) {
+        let mask = hashes.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while hashes[slot] != 0 { slot = (slot + 1) & mask }
+        hashes[slot] = hash
+        indices[slot] = index
+    }
+
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return (hash ^ (hash >> 29)) | 1  // never 0, the mark of an empty slot
+    }
+}

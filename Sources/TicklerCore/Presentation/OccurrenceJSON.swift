@@ -1,0 +1,159 @@
+/// `upcoming --format json`: the SPEC's array of `{key, rule, contact, to, recipient, channel, due}`.
+///
+/// Written as UTF-8 bytes straight into one buffer sized beforehand, the instants formatted in
+/// place: a `String` per object and per value would cost more than everything else `upcoming`
+/// does for a long listing. The escaping is `JSONText.quoted`'s.
+enum OccurrenceJSON {
+    static func render(_ occurrences: [Occurrence]) -> String {
+        String(decoding: utf8(occurrences), as: UTF8.self)
+    }
+
+    /// The JSON text as UTF-8 bytes.
+    static func utf8(_ occurrences: [Occurrence]) -> [UInt8] {
+        guard !occurrences.isEmpty else { return Array("[]\n".utf8) }
+        // At most 6 bytes per byte of a value (`\u001f`), plus the names, punctuation and `due`.
+        var bound = 4
+        for index in occurrences.indices {
+            let values =
+                occurrences[index].key.utf8.count + occurrences[index].rule.utf8.count
+                + occurrences[index].contact.utf8.count + occurrences[index].recipient.utf8.count
+                + occurrences[index].channel.utf8.count + occurrences[index].to.rawValue.utf8.count
+            bound += 6 * values + 160
+        }
+        return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
+            var writer = Writer(base: buffer.baseAddress!)
+            for index in occurrences.indices {
+                // Fields read through the array: a copy of each occurrence would retain its strings.
+                writer.append(index == 0 ? "[\n  {\"key\": " : ",\n  {\"key\": ")
+                writer.appendQuoted(occurrences[index].key)
+                writer.append(", \"rule\": ")
+                writer.appendQuoted(occurrences[index].rule)
+                writer.append(", \"contact\": ")
+                writer.appendQuoted(occurrences[index].contact)
+                writer.append(", \"to\": ")
+                writer.appendQuoted(occurrences[index].to.rawValue)
+                writer.append(", \"recipient\": ")
+                writer.appendQuoted(occurrences[index].recipient)
+                writer.append(", \"channel\": ")
+                writer.appendQuoted(occurrences[index].channel)
+                writer.append(", \"due\": ")
+                writer.appendTimestamp(occurrences[index].due, offset: occurrences[index].offset)
+                writer.append("}")
+            }
+            writer.append("\n]\n")
+            precondition(writer.count <= bound, "the JSON bound is too small")
+            count = writer.count
+        }
+    }
+
+    /// `"2026-11-22T09:00:00+08:00"` (quoted) as `Timestamp.format` writes it, appended to `output`.
+    static func appendTimestamp(_ instant: Int64, offset: Int, to output: inout [UInt8]) {
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: 64))
+        let written = output.withUnsafeMutableBufferPointer { buffer in
+            var writer = Writer(base: buffer.baseAddress! + start)
+            writer.appendTimestamp(instant, offset: offset)
+            return writer.count
+        }
+        output.removeSubrange((start + written)...)
+    }
+
+    /// Appends bytes at a pointer into a buffer large enough for them.
+    private struct Writer {
+        let base: UnsafeMutablePointer<UInt8>
+        var count = 0
+
+        mutating func append(_ byte: UInt8) {
+            base[count] = byte
+            count += 1
+        }
+
+        mutating func append(_ text: StaticString) {
+            (base + count).update(from: text.utf8Start, count: text.utf8CodeUnitCount)
+            count += text.utf8CodeUnitCount
+        }
+
+        mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard let source = bytes.baseAddress else { return }
+            (base + count).update(from: source, count: bytes.count)
+            count += bytes.count
+        }
+
+        /// `text` in double quotes, escaped as `JSONText.quoted` escapes it.
+        mutating func appendQuoted(_ text: String) {
+            append(UInt8(ascii: "\""))
+            if text.utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) == nil {
+                Array(text.utf8).withUnsafeBufferPointer { appendEscaped($0) }
+            }
+            append(UInt8(ascii: "\""))
+        }
+
+        private mutating func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
+            var start = 0  // the first byte not yet copied
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                var width = 1
+                if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+                    // U+2028 and U+2029 (E2 80 A8, E2 80 A9) are escaped too; all else is copied.
+                    let isSeparator =
+                        byte == 0xE2 && index + 2 < bytes.count && bytes[index + 1] == 0x80
+                        && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9)
+                    if !isSeparator {
+                        index += 1
+                        continue
+                    }
+                    width = 3
+                }
+                append(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                let scalar = String(
+                    decoding: UnsafeBufferPointer(rebasing: bytes[index..<(index + width)]), as: UTF8.self)
+                for byte in JSONText.quoted(scalar).utf8.dropFirst().dropLast() { append(byte) }
+                index += width
+                start = index
+            }
+            append(UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
+        }
+
+        mutating func appendTimestamp(_ instant: Int64, offset: Int) {
+            let local = instant + Int64(offset)
+            let days = Int(local.floorDiv(86_400))
+            let seconds = Int(local - Int64(days) * 86_400)
+            let (year, month, day) = Timestamp.civilFromDays(days)
+            guard (0...9999).contains(year), abs(offset) < 100 * 3600 else {
+                appendQuoted(Timestamp.format(instant, offset: offset))
+                return
+            }
+            append(UInt8(ascii: "\""))
+            digits(year, 4)
+            append(UInt8(ascii: "-"))
+            digits(month, 2)
+            append(UInt8(ascii: "-"))
+            digits(day, 2)
+            append(UInt8(ascii: "T"))
+            digits(seconds / 3600, 2)
+            append(UInt8(ascii: ":"))
+            digits(seconds / 60 % 60, 2)
+            append(UInt8(ascii: ":"))
+            digits(seconds % 60, 2)
+            if offset == 0 {
+                append(UInt8(ascii: "Z"))
+            } else {
+                let magnitude = abs(offset)
+                append(offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+                digits(magnitude / 3600, 2)
+                append(UInt8(ascii: ":"))
+                digits(magnitude / 60 % 60, 2)
+            }
+            append(UInt8(ascii: "\""))
+        }
+
+        private mutating func digits(_ value: Int, _ width: Int) {
+            var divisor = width == 4 ? 1000 : 10
+            while divisor > 0 {
+                append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import CCurl
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The process-wide libcurl setup, done exactly once before the first easy handle exists.
+///
+/// `curl_global_init` is not thread-safe in every libcurl build, so it runs inside a Swift `static let`
+/// initializer, which the runtime executes once under a lock (`swift_once`). SIGPIPE is ignored in the
+/// same step: a server closing a connection while libcurl writes must fail that write with EPIPE, not
+/// kill the daemon (libcurl suppresses it per socket on some platforms only, and `CURLOPT_NOSIGNAL`
+/// makes libcurl leave signal handling to the application).
+package enum CurlGlobal {
+    /// Runs the setup once; later calls return the first result at once.
+    package static func initialize() throws(CurlError) {
+        let code = CURLcode(rawValue: initialized)
+        guard code == CURLE_OK else { throw CurlError(code, call: "curl_global_init") }
+    }
+
+    /// The `CURLcode` that `curl_global_init` returned.
+    private static let initialized: UInt32 = {
+        signal(SIGPIPE, SIG_IGN)
+        // CURL_GLOBAL_ALL: the SSL and (on Windows) socket set-up.
+        return curl_global_init(Int(CURL_GLOBAL_SSL | CURL_GLOBAL_WIN32)).rawValue
+    }()
+}

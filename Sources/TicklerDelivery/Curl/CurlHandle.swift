@@ -1,0 +1,243 @@
+import CCurl
+
+/// One libcurl easy handle, kept alive across transfers so that libcurl reuses its connection.
+///
+/// Options are set through the typed wrappers of `shim.h`; every `CURLcode` becomes a `CurlError`.
+/// A handle is not thread-safe and `perform()` blocks: each one belongs to a single serial
+/// `DispatchQueue` (see `SMTPConnection`) and is only touched there — never on the Swift concurrency
+/// pool. It is therefore not `Sendable`.
+///
+/// Every handle has, from the start: `CURLOPT_NOSIGNAL` (no SIGALRM for DNS timeouts; SIGPIPE is
+/// ignored process-wide by `CurlGlobal`), the allowed protocols (`CURLOPT_PROTOCOLS_STR`, also for
+/// redirects), TLS peer and host verification on (`CURLOPT_SSL_VERIFYPEER` 1, `VERIFYHOST` 2) with an
+/// optional extra CA file (`CURLOPT_CAINFO`; Debian's libcurl keeps `/etc/ssl/certs` as its CA path, so
+/// the system authorities stay trusted), connect and whole-transfer timeouts, TCP keep-alive, a
+/// longer idle age for reusing a connection (`CURLOPT_MAXAGE_CONN`; libcurl's default is 118 s), an
+/// error buffer, and read/write callbacks that upload `uploadBody` and collect `responseBody`.
+package final class CurlHandle {
+    /// How a handle is set up once, before its first transfer.
+    package struct Configuration: Sendable, Hashable {
+        /// `CURLOPT_PROTOCOLS_STR`: `"smtp,smtps"` or `"http,https"`.
+        package var protocols: String
+        /// `CURLOPT_CONNECTTIMEOUT_MS`.
+        package var connectTimeoutMilliseconds: Int
+        /// `CURLOPT_TIMEOUT_MS`: the whole transfer, connecting included.
+        package var timeoutMilliseconds: Int
+        /// `CURLOPT_CAINFO`: PEM certificates to trust besides the system's.
+        package var caFile: String?
+        /// `CURLOPT_MAXAGE_CONN`: how long (seconds) an idle connection may wait to be reused.
+        package var maxIdleSeconds: Int
+
+        package init(
+            protocols: String, connectTimeoutMilliseconds: Int, timeoutMilliseconds: Int, caFile: String? = nil,
+            maxIdleSeconds: Int = 3_600
+        ) {
+            self.protocols = protocols
+            self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
+            self.timeoutMilliseconds = timeoutMilliseconds
+            self.caFile = caFile
+            self.maxIdleSeconds = maxIdleSeconds
+        }
+    }
+
+    /// A protocol line seen by libcurl's debug callback: a command sent or a reply line received.
+    package typealias ProtocolObserver = (_ incoming: Bool, _ line: UnsafeRawBufferPointer) -> Void
+
+    private let raw: UnsafeMutableRawPointer
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// `curl_slist`s handed to libcurl, by option: freed when replaced or with the handle.
+    private var lists: [UInt32: UnsafeMutablePointer<curl_slist>] = [:]
+    private var upload: [UInt8] = []
+    private var uploadOffset = 0
+    private var observer: ProtocolObserver?
+
+    /// What the server sent as the body of the last transfer (HTTP); empty for SMTP.
+    package private(set) var responseBody: [UInt8] = []
+
+    /// A new easy handle set up with `configuration`.
+    package static func make(_ configuration: Configuration) throws(CurlError) -> CurlHandle {
+        try CurlGlobal.initialize()
+        guard let raw = curl_easy_init() else { throw CurlError(CURLE_FAILED_INIT, call: "curl_easy_init") }
+        let handle = CurlHandle(raw: raw)
+        try handle.configure(configuration)
+        return handle
+    }
+
+    private init(raw: UnsafeMutableRawPointer) {
+        self.raw = raw
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+    }
+
+    deinit {
+        // Closing an SMTP connection sends QUIT, which the debug callback would see: detach it first,
+        // so that nothing calls back into an object being destroyed.
+        _ = tickler_curl_easy_setopt_long(raw, CURLOPT_VERBOSE, 0)
+        _ = tickler_curl_easy_setopt_debug_callback(raw, CURLOPT_DEBUGFUNCTION, nil)
+        curl_easy_cleanup(raw)
+        for list in lists.values { curl_slist_free_all(list) }
+        errorBuffer.deallocate()
+    }
+
+    private func configure(_ configuration: Configuration) throws(CurlError) {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        try set(CURLOPT_NOSIGNAL, 1)
+        try check(
+            tickler_curl_easy_setopt_pointer(raw, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
+        try set(CURLOPT_PROTOCOLS_STR, configuration.protocols)
+        try set(CURLOPT_REDIR_PROTOCOLS_STR, configuration.protocols)
+        try set(CURLOPT_SSL_VERIFYPEER, 1)
+        try set(CURLOPT_SSL_VERIFYHOST, 2)
+        if let caFile = configuration.caFile { try set(CURLOPT_CAINFO, caFile) }
+        try set(CURLOPT_CONNECTTIMEOUT_MS, max(1, configuration.connectTimeoutMilliseconds))
+        try set(CURLOPT_TIMEOUT_MS, max(1, configuration.timeoutMilliseconds))
+        try set(CURLOPT_MAXAGE_CONN, max(1, configuration.maxIdleSeconds))
+        try set(CURLOPT_TCP_KEEPALIVE, 1)
+        try check(
+            tickler_curl_easy_setopt_read_callback(
+                raw, CURLOPT_READFUNCTION,
+                { buffer, size, count, context in
+                    guard let buffer, let context else { return Int(CURL_READFUNC_ABORT) }
+                    let handle = Unmanaged<CurlHandle>.fromOpaque(context).takeUnretainedValue()
+                    return handle.readUpload(into: buffer, capacity: size * count)
+                }), "CURLOPT_READFUNCTION")
+        try check(tickler_curl_easy_setopt_pointer(raw, CURLOPT_READDATA, context), "CURLOPT_READDATA")
+        try check(
+            tickler_curl_easy_setopt_write_callback(
+                raw, CURLOPT_WRITEFUNCTION,
+                { buffer, size, count, context in
+                    guard let context else { return 0 }
+                    let handle = Unmanaged<CurlHandle>.fromOpaque(context).takeUnretainedValue()
+                    let length = size * count
+                    if let buffer, length > 0 {
+                        handle.responseBody.append(
+                            contentsOf: UnsafeRawBufferPointer(start: buffer, count: length))
+                    }
+                    return length
+                }), "CURLOPT_WRITEFUNCTION")
+        try check(tickler_curl_easy_setopt_pointer(raw, CURLOPT_WRITEDATA, context), "CURLOPT_WRITEDATA")
+    }
+
+    // MARK: Options
+
+    /// Sets a `long` option.
+    package func set(_ option: CURLoption, _ value: Int) throws(CurlError) {
+        try check(tickler_curl_easy_setopt_long(raw, option, value), option)
+    }
+
+    /// Sets a string option (libcurl copies it), or clears it with `nil`.
+    package func set(_ option: CURLoption, _ value: String?) throws(CurlError) {
+        guard let value else {
+            try check(tickler_curl_easy_setopt_string(raw, option, nil), option)
+            return
+        }
+        let code = value.withCString { tickler_curl_easy_setopt_string(raw, option, $0) }
+        try check(code, option)
+    }
+
+    /// Sets a list option (`CURLOPT_MAIL_RCPT`, `CURLOPT_HTTPHEADER`). The `curl_slist` stays alive
+    /// with the handle until the option is set again, as libcurl requires.
+    package func set(_ option: CURLoption, list values: [String]) throws(CurlError) {
+        var list: UnsafeMutablePointer<curl_slist>?
+        for value in values {
+            guard let appended = curl_slist_append(list, value) else {
+                if let list { curl_slist_free_all(list) }
+                throw CurlError(CURLE_OUT_OF_MEMORY, call: "curl_slist_append")
+            }
+            list = appended
+        }
+        let code = tickler_curl_easy_setopt_slist(raw, option, list)
+        if let old = lists.removeValue(forKey: option.rawValue) { curl_slist_free_all(old) }
+        if let list { lists[option.rawValue] = list }
+        try check(code, option)
+    }
+
+    /// The bytes the next transfers upload through `CURLOPT_READFUNCTION` (each transfer from the
+    /// start), with `CURLOPT_INFILESIZE_LARGE` set to their length.
+    package func setUploadBody(_ bytes: [UInt8]) throws(CurlError) {
+        upload = bytes
+        uploadOffset = 0
+        try check(
+            tickler_curl_easy_setopt_off_t(raw, CURLOPT_INFILESIZE_LARGE, curl_off_t(bytes.count)),
+            CURLOPT_INFILESIZE_LARGE)
+    }
+
+    /// Reports every protocol line (SMTP commands and replies, HTTP header lines) to `observer`, through
+    /// `CURLOPT_DEBUGFUNCTION` with `CURLOPT_VERBOSE`; `nil` stops it. Lines may hold credentials
+    /// (`AUTH PLAIN …`): an observer must look only at what it needs and never keep or log the rest.
+    package func observeProtocol(_ observer: ProtocolObserver?) throws(CurlError) {
+        self.observer = observer
+        guard observer != nil else {
+            try set(CURLOPT_VERBOSE, 0)
+            try check(
+                tickler_curl_easy_setopt_debug_callback(raw, CURLOPT_DEBUGFUNCTION, nil), CURLOPT_DEBUGFUNCTION)
+            return
+        }
+        try check(
+            tickler_curl_easy_setopt_debug_callback(
+                raw, CURLOPT_DEBUGFUNCTION,
+                { _, type, data, size, context in
+                    guard let context, let data, type == CURLINFO_HEADER_IN || type == CURLINFO_HEADER_OUT else {
+                        return 0
+                    }
+                    let handle = Unmanaged<CurlHandle>.fromOpaque(context).takeUnretainedValue()
+                    handle.observer?(type == CURLINFO_HEADER_IN, UnsafeRawBufferPointer(start: data, count: size))
+                    return 0
+                }), CURLOPT_DEBUGFUNCTION)
+        try check(
+            tickler_curl_easy_setopt_pointer(raw, CURLOPT_DEBUGDATA, Unmanaged.passUnretained(self).toOpaque()),
+            CURLOPT_DEBUGDATA)
+        try set(CURLOPT_VERBOSE, 1)
+    }
+
+    // MARK: Transfers
+
+    /// Runs one transfer (`curl_easy_perform`), blocking until it ends. A failure carries the error
+    /// buffer's detail. An HTTP 500 or an SMTP reply libcurl accepted is not an error here: read
+    /// `responseCode`.
+    package func perform() throws(CurlError) {
+        errorBuffer[0] = 0
+        uploadOffset = 0
+        responseBody.removeAll(keepingCapacity: true)
+        let code = curl_easy_perform(raw)
+        guard code == CURLE_OK else { throw CurlError(code, detail: String(cString: errorBuffer)) }
+    }
+
+    /// `CURLINFO_RESPONSE_CODE`: the last SMTP reply code or HTTP status of the last transfer (0 if none).
+    package var responseCode: Int { long(CURLINFO_RESPONSE_CODE) ?? 0 }
+
+    /// `CURLINFO_NUM_CONNECTS`: new connections the last transfer opened (0 when it reused one).
+    package var newConnections: Int { long(CURLINFO_NUM_CONNECTS) ?? 0 }
+
+    /// A `long` piece of information about the last transfer.
+    package func long(_ info: CURLINFO) -> Int? {
+        var value = 0
+        return tickler_curl_easy_getinfo_long(raw, info, &value) == CURLE_OK ? value : nil
+    }
+
+    /// A `curl_off_t` piece of information (`CURLINFO_RETRY_AFTER`).
+    package func offset(_ info: CURLINFO) -> Int64? {
+        var value: curl_off_t = 0
+        return tickler_curl_easy_getinfo_off_t(raw, info, &value) == CURLE_OK ? Int64(value) : nil
+    }
+
+    // MARK: Private
+
+    private func readUpload(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int {
+        let count = min(capacity, upload.count - uploadOffset)
+        guard count > 0 else { return 0 }
+        upload.withUnsafeBytes { bytes in
+            UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + uploadOffset, byteCount: count)
+        }
+        uploadOffset += count
+        return count
+    }
+
+    private func check(_ code: CURLcode, _ option: CURLoption) throws(CurlError) {
+        try check(code, "curl_easy_setopt option \(option.rawValue)")
+    }
+
+    private func check(_ code: CURLcode, _ call: String) throws(CurlError) {
+        guard code == CURLE_OK else { throw CurlError(code, call: call) }
+    }
+}

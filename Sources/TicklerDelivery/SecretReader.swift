@@ -1,0 +1,71 @@
+import TicklerCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Reads a `SecretSource` (`password_env`, `password_file`, `secret_env`, …) at delivery time.
+///
+/// A file's one trailing newline (LF or CRLF) is dropped, as `echo secret > file` writes one. Problems
+/// name the variable or file, never the value.
+enum SecretReader {
+    /// The secret, or a sentence saying why it cannot be read (`key` is the config key: `password_env`).
+    struct Problem: Error {
+        var message: String
+    }
+
+    static func read(_ source: SecretSource, key: String, environment: [String: String]) -> Result<String, Problem> {
+        switch source {
+        case .environment(let name):
+            guard let value = environment[name] else {
+                return .failure(Problem(message: "environment variable '\(name)' (\(key)) is not set"))
+            }
+            return .success(value)
+        case .file(let path):
+            switch readFile(path) {
+            case .failure(let error):
+                return .failure(
+                    Problem(message: "cannot read \(key) '\(path)': \(String(cString: strerror(error.number)))"))
+            case .success(var bytes):
+                if bytes.last == 10 { bytes.removeLast() }
+                if bytes.last == 13 { bytes.removeLast() }
+                guard let text = String(validating: bytes, as: UTF8.self) else {
+                    return .failure(Problem(message: "\(key) '\(path)' is not UTF-8 text"))
+                }
+                guard !text.contains(where: { $0.isNewline }), !text.unicodeScalars.contains("\0") else {
+                    return .failure(Problem(message: "\(key) '\(path)' holds more than one line"))
+                }
+                return .success(text)
+            }
+        }
+    }
+
+    private struct Errno: Error {
+        var number: Int32
+    }
+
+    private static func readFile(_ path: String) -> Result<[UInt8], Errno> {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return .failure(Errno(number: errno)) }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4_096)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .failure(Errno(number: errno))
+            }
+            if count == 0 { return .success(bytes) }
+            bytes += chunk[0..<count]
+            if bytes.count > 65_536 { return .failure(Errno(number: EFBIG)) }
+        }
+    }
+}
+
+/// `read(2)`, which the method named `read` hides inside `SecretReader`.
+private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(descriptor, buffer, count)
+}

@@ -1,0 +1,67 @@
+import Testing
+import TicklerTestSupport
+
+@testable import TicklerCore
+
+/// CSV contact files are read from their bytes in place (`ContactsParser.parseCSV`), not through a
+/// `SourceText`; what comes out must be what the `SourceText` way gives, problems included.
+@Suite struct ContactsParserBytesTests {
+    let context = ContactsContext(owners: ["li.na"])
+
+    func throughSourceText(_ bytes: [UInt8], path: String = "c.csv") -> (contacts: [Contact], diagnostics: [String]) {
+        switch SourceText.decode(bytes, path: path) {
+        case .success(let source):
+            let (contacts, diagnostics) = ContactsParser.parse(source, context: context)
+            return (contacts, diagnostics.all.map(\.description))
+        case .failure(let diagnostic):
+            return ([], [diagnostic.description])
+        }
+    }
+
+    @Test(arguments: [
+        Array("id,name\nc1,张伟\nc2,李娜\nc1,again\n".utf8), [0xEF, 0xBB, 0xBF] + Array("id,name\r\nc1,x\r\n".utf8),
+        [0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF] + Array("id\nc1\n".utf8), Array("id\nc1\n".utf8) + [0xC3, 0x28],
+        Array("id,name\nc1,a".utf8) + [0] + Array("b\n".utf8), [], Array("id,owner\nc1,li.na\nc2,nobody\n".utf8),
+    ])
+    func bytesGiveWhatTheSourceTextGives(bytes: [UInt8]) {
+        let expected = throughSourceText(bytes)
+        if let parsed = ContactsParser.parseCSV(bytes, path: "c.csv", context: context) {
+            #expect(parsed.contacts == expected.contacts)
+            #expect(parsed.diagnostics.all.map(\.description) == expected.diagnostics)
+        }
+        // Through the loader, which falls back to the `SourceText` way when the bytes are not text.
+        let config = Array("timezone: UTC\nowners: { li.na: { name: 李娜 } }\ncontacts: [c.csv]\n".utf8)
+        let reader = MemoryReader(files: ["t.yaml": config, "c.csv": bytes])
+        let (workspace, diagnostics) = WorkspaceLoader.load(configPath: "t.yaml", reader: reader)
+        #expect(workspace?.contacts == expected.contacts)
+        #expect(diagnostics.all.map(\.description).filter { $0.hasPrefix("c.csv") } == expected.diagnostics)
+    }
+
+    @Test func textChecksFindAProblemInAnySlice() {
+        var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 20 << 20)
+        #expect(bytes.withUnsafeBufferPointer(ContactsParser.isUTF8Text))
+        for position in [0, 7 << 20, bytes.count - 1] {
+            var broken = bytes
+            broken[position] = 0
+            #expect(!broken.withUnsafeBufferPointer(ContactsParser.isUTF8Text))
+            broken[position] = 0xFF
+            #expect(!broken.withUnsafeBufferPointer(ContactsParser.isUTF8Text))
+        }
+        // Three-byte characters across every slice boundary are fine.
+        bytes = Array(String(repeating: "张", count: 7 << 20).utf8)
+        #expect(bytes.withUnsafeBufferPointer(ContactsParser.isUTF8Text))
+    }
+
+    @Test func duplicateIDsAreFoundAmongMany() {
+        let location = SourceLocation(path: "c.csv", line: 1, column: 1)
+        let many = (0..<50_000).map { Contact(id: "c\($0)", location: location) }
+        #expect(!ContactsParser.hasDuplicateID([many], total: many.count))
+        #expect(
+            ContactsParser.hasDuplicateID([many, [Contact(id: "c49999", location: location)]], total: many.count + 1))
+        // Ids that are equal as strings but not as bytes (only possible for contacts made in code).
+        let composed = Contact(id: "Zo\u{EB}", location: location)
+        let decomposed = Contact(id: "Zoe\u{308}", location: location)
+        #expect(ContactsParser.hasDuplicateID([[composed], [decomposed]], total: 2))
+        #expect(ContactsParser.merge([[composed], [decomposed]]).contacts == [composed])
+    }
+}

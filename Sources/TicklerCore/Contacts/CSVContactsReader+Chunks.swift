@@ -42,7 +42,7 @@ extension CSVContactsReader {
                 var scanner = CSVReader.Scanner(bytes: bytes, path: path, line: chunk.line)
                 let region = destination.base + regions[index]
                 var count = 0
-                var plainRows = PlainRows(columns: columns, path: path)
+                var plainRows = PlainRows(columns: columns, path: path, owners: context.owners)
                 func add(_ contact: consuming Contact) {
                     precondition(count <= chunk.lineBreaks, "a chunk has more rows than lines")
                     (region + count).initialize(to: contact)

@@ -6,13 +6,15 @@ extension CSVContactsReader {
     /// without a word — becomes a contact straight from its bytes, with no `String` per cell and
     /// repeated values (zones, tiers, owners, languages, tag lists) shared. Any other row is left
     /// to `ContactBuilder`, which reports what is wrong, so the contacts and diagnostics are the
-    /// same either way; `ContactsParserTests` and `CSVContactsReaderTests` hold both ways to that.
+    /// same either way; `CSVContactsReaderWaysTests` holds both ways (and chunked reading) to that.
     ///
-    /// Repeated values are learnt from the rows `ContactBuilder` accepted: the first row with a
-    /// new zone (or tier, owner, language, tag list) goes the slow way, the rest the fast way.
+    /// Repeated values are checked once, the first time they are seen, as `ContactBuilder` checks
+    /// them, and remembered (with the rows `ContactBuilder` accepted); a value it would report
+    /// sends its row the slow way.
     struct PlainRows {
         let columns: [ContactField?]
         let path: String
+        let owners: Set<String>
         /// The zone, tier, owner, language or tag list that a column's text stands for, by column.
         private var known: [ByteTable<Known>]
         /// The names, emails, phones and languages of the contacts made here, which share it: their
@@ -24,9 +26,10 @@ extension CSVContactsReader {
             case tags([String])
         }
 
-        init(columns: [ContactField?], path: String) {
+        init(columns: [ContactField?], path: String, owners: Set<String>) {
             self.columns = columns
             self.path = path
+            self.owners = owners
             known = Array(repeating: ByteTable(), count: columns.count)
         }
 
@@ -70,7 +73,9 @@ extension CSVContactsReader {
                     guard value.contains(where: { (0x30...0x39).contains($0) }) else { return nil }
                     phone = value
                 case .timezone, .tier, .owner, .language, .tags:
-                    guard let known = known[column][value] else { return nil }
+                    guard let known = known[column][value] ?? firstSeen(field, value, column: column) else {
+                        return nil
+                    }
                     switch (field, known) {
                     case (.timezone, .text(let text)): timezone = text
                     case (.tier, .text(let text)): tier = text
@@ -106,6 +111,43 @@ extension CSVContactsReader {
             guard !arena.bytes.isEmpty else { return }
             let storage = arena.storage()
             for index in contacts.indices { contacts[index].text.adopt(storage) }
+        }
+
+        /// The value of a zone, tier, owner, language or tag list not seen before, checked as
+        /// `ContactBuilder` checks it and remembered; `nil` when the builder would report it. The
+        /// text has no control character and no space around it.
+        private mutating func firstSeen(_ field: ContactField, _ value: UnsafeBufferPointer<UInt8>, column: Int)
+            -> Known?
+        {
+            let text = String(decoding: value, as: UTF8.self)
+            let result: Known
+            switch field {
+            case .timezone:
+                guard ZoneNames.isKnown(text) else { return nil }
+                result = .text(text)
+            case .tier: result = .text(text)
+            case .owner:
+                guard let index = owners.firstIndex(of: text) else { return nil }
+                result = .text(owners[index])
+            case .language:
+                guard ContactBuilder.isLanguageCode(text) else { return nil }
+                result = .text(text)
+            case .tags:
+                // As `ContactBuilder.setTags` splits them: at each ';' byte, each part trimmed,
+                // empty ones dropped, a tag equal to an earlier one left out.
+                var tags: [String] = []
+                var start = 0
+                for index in 0...value.count where index == value.count || value[index] == UInt8(ascii: ";") {
+                    let part = String(decoding: UnsafeBufferPointer(rebasing: value[start..<index]), as: UTF8.self)
+                    let (tag, _) = ContactBuilder.trimmed(part)
+                    if !tag.isEmpty, !tags.contains(tag) { tags.append(tag) }
+                    start = index + 1
+                }
+                result = .tags(tags)
+            default: return nil
+            }
+            known[column].insert(text, result)
+            return result
         }
 
         /// Learns the repeated values of a row that `ContactBuilder` made `contact` of.

@@ -54,7 +54,7 @@ enum CSVContactsReader {
                     columns = header(row, path: path, builder: &builder)
                     hasIDColumn = columns.contains(.id)
                     if hasIDColumn {
-                        if usesPlainRows { plainRows = PlainRows(columns: columns, path: path) }
+                        if usesPlainRows { plainRows = PlainRows(columns: columns, path: path, owners: context.owners) }
                     } else {
                         builder.error(
                             "no 'id' column in the header", at: SourceLocation(path: path, line: row.line, column: 1),

@@ -60,15 +60,18 @@ enum OccurrenceSorting {
             order = occurrences.indices.sorted { occurrences[$0].due < occurrences[$1].due }
         }
         // Among occurrences due at the same instant, by key (a stable sort keeps equal keys in order).
-        var start = 0
-        while start < order.count {
-            var end = start + 1
-            let due = occurrences[order[start]].due
-            while end < order.count, occurrences[order[end]].due == due { end += 1 }
-            if end - start > 1 {
-                order[start..<end].sort { occurrences[$0].key < occurrences[$1].key }
+        // The keys are compared where they are: a copy of each would be retained and released.
+        occurrences.withUnsafeBufferPointer { occurrences in
+            var start = 0
+            while start < order.count {
+                var end = start + 1
+                let due = occurrences[order[start]].due
+                while end < order.count, occurrences[order[end]].due == due { end += 1 }
+                if end - start > 1 {
+                    order[start..<end].sort { occurrences[$0].key < occurrences[$1].key }
+                }
+                start = end
             }
-            start = end
         }
         return order
     }

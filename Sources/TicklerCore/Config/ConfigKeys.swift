@@ -15,6 +15,8 @@ public enum ConfigKeys {
         "timeout",
     ]
     public static let channelTypes = ["file", "smtp", "webhook"]
+    /// The keys of each channel type.
+    public static let channel = ["file": fileChannel, "smtp": smtpChannel, "webhook": webhookChannel]
 
     /// Keys every rule may use.
     public static let ruleCommon = ["name", "to", "channel", "template", "where", "at", "window", "catch_up"]

@@ -15,33 +15,21 @@ extension ConfigParser.Builder {
                     notes: [.init("'type' is one of \(ConfigKeys.channelTypes.quotedList)")])
                 continue
             }
-            let kind: Channel.Kind?
-            switch type {
-            case "file":
-                guard
-                    let map = MappingReader(
-                        value, context: context, allowed: ConfigKeys.fileChannel, diagnostics: &diagnostics)
-                else { continue }
-                kind = fileChannel(map).map(Channel.Kind.file)
-            case "smtp":
-                guard
-                    let map = MappingReader(
-                        value, context: context, allowed: ConfigKeys.smtpChannel, diagnostics: &diagnostics)
-                else { continue }
-                kind = smtpChannel(map).map(Channel.Kind.smtp)
-            case "webhook":
-                guard
-                    let map = MappingReader(
-                        value, context: context, allowed: ConfigKeys.webhookChannel, diagnostics: &diagnostics)
-                else { continue }
-                kind = webhookChannel(map).map(Channel.Kind.webhook)
-            default:
+            guard let allowed = ConfigKeys.channel[type] else {
                 diagnostics.error(
                     "unknown channel type '\(type)' in \(context)", at: typeNode.location(atScalarOffset: 0),
                     notes: Suggestion.note(for: type, in: ConfigKeys.channelTypes)
                         + [.init("'type' is one of \(ConfigKeys.channelTypes.quotedList)")])
                 continue
             }
+            guard let map = MappingReader(value, context: context, allowed: allowed, diagnostics: &diagnostics)
+            else { continue }
+            let kind: Channel.Kind? =
+                switch type {
+                case "file": fileChannel(map).map(Channel.Kind.file)
+                case "smtp": smtpChannel(map).map(Channel.Kind.smtp)
+                default: webhookChannel(map).map(Channel.Kind.webhook)
+                }
             if let kind { channels[name] = Channel(name: name, kind: kind, location: keyNode.location) }
         }
         return channels

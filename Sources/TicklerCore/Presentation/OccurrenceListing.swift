@@ -70,15 +70,7 @@ public struct OccurrenceListing: Sendable {
                 recipientLabel(occurrence), occurrence.channel,
             ])
         }
-        var widths = [Int](repeating: 0, count: header.count)
-        for row in rows {
-            for (column, cell) in row.enumerated() { widths[column] = max(widths[column], DisplayWidth.of(cell)) }
-        }
-        return rows.map { row in
-            row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : DisplayWidth.padded(cell, to: widths[column])
-            }.joined(separator: "  ")
-        }.joined(separator: "\n") + "\n"
+        return TextTable.render(rows)
     }
 
     private func contactLabel(_ id: String) -> String {

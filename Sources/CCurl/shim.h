@@ -17,6 +17,10 @@ static inline CURLcode tickler_curl_easy_setopt_pointer(CURL *handle, CURLoption
     return curl_easy_setopt(handle, option, value);
 }
 
+static inline CURLcode tickler_curl_easy_setopt_bytes(CURL *handle, CURLoption option, const void *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
 static inline CURLcode tickler_curl_easy_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value) {
     return curl_easy_setopt(handle, option, value);
 }

@@ -25,19 +25,11 @@ struct ChannelURL: Sendable, Hashable {
         func failure(_ problem: String) -> Result<ChannelURL, DeliveryFailure> {
             .failure(.configuration(problem, channel: channel, target: nil, operation: operation))
         }
-        let names: [String]
-        switch EnvironmentReferences.names(in: template) {
-        case .success(let found): names = found
-        case .failure(let problem): return failure("the channel's url is malformed: \(problem.message)")
-        }
-        var url = template
-        var values: [String] = []
-        for name in Set(names).sorted() {
-            guard let value = environment[name] else {
-                return failure("environment variable '\(name)', used in the channel's url, is not set")
-            }
-            url = url.replacing("${\(name)}", with: value)
-            values.append(value)
+        let url: String
+        let values: [String]
+        switch EnvironmentReferences.expand(template, environment: environment, what: "the channel's url") {
+        case .success(let expanded): (url, values) = expanded
+        case .failure(let problem): return failure(problem.message)
         }
 
         guard let handle = curl_url() else { return failure("libcurl could not allocate a URL parser") }

@@ -91,19 +91,9 @@ extension SMTPTransport {
             }
             var username = channel.username
             if let written = username {
-                switch EnvironmentReferences.names(in: written) {
-                case .failure(let problem):
-                    return failure("the username is malformed: \(problem.message)", target: url.target)
-                case .success(let names):
-                    var expanded = written
-                    for name in Set(names).sorted() {
-                        guard let value = environment[name] else {
-                            return failure(
-                                "environment variable '\(name)', used in the username, is not set", target: url.target)
-                        }
-                        expanded = expanded.replacing("${\(name)}", with: value)
-                    }
-                    username = expanded
+                switch EnvironmentReferences.expand(written, environment: environment, what: "the username") {
+                case .success(let expanded): username = expanded.text
+                case .failure(let problem): return failure(problem.message, target: url.target)
                 }
             }
             var password: String?

@@ -41,10 +41,13 @@ public final class SMTPSink: @unchecked Sendable {
         public var dataReply: String?
         /// Seconds a connection may stay idle before the server closes it (aiosmtpd's default is 300).
         public var idleTimeout: Double?
+        /// The port to listen on; `0` lets the kernel pick one. A test of an outage starts the sink on
+        /// a port that refused connections until then (``SMTPSink/closedPort()``).
+        public var port: Int
 
         public init(
             tls: TLS = .none, username: String? = nil, password: String? = nil, refusedRecipients: [String] = [],
-            dataReply: String? = nil, idleTimeout: Double? = nil
+            dataReply: String? = nil, idleTimeout: Double? = nil, port: Int = 0
         ) {
             self.tls = tls
             self.username = username
@@ -52,6 +55,7 @@ public final class SMTPSink: @unchecked Sendable {
             self.refusedRecipients = refusedRecipients
             self.dataReply = dataReply
             self.idleTimeout = idleTimeout
+            self.port = port
         }
     }
 
@@ -90,6 +94,7 @@ public final class SMTPSink: @unchecked Sendable {
             "directory": directory.path,
             "tls": configuration.tls.rawValue,
             "refuse": configuration.refusedRecipients,
+            "port": configuration.port,
         ]
         if let username = configuration.username, let password = configuration.password {
             settings["username"] = username
@@ -283,7 +288,8 @@ public final class SMTPSink: @unchecked Sendable {
                 options["auth_required"] = True
                 options["auth_require_tls"] = config["tls"] == "starttls"
             listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            listener.bind(("127.0.0.1", 0))
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind(("127.0.0.1", config.get("port", 0)))
             listener.listen(128)
             loop = asyncio.get_running_loop()
             await loop.create_server(

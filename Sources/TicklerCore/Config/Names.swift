@@ -115,4 +115,29 @@ public enum EnvironmentReferences {
         }
         return .success(names)
     }
+
+    /// `text` with every `${NAME}` replaced by its value in `environment`, and the values used (so
+    /// callers can keep them out of messages). `what` names the setting in the problem
+    /// ("the channel's url"): a malformed reference, or a variable that is not set.
+    public static func expand(_ text: String, environment: [String: String], what: String)
+        -> Result<(text: String, values: [String]), Problem>
+    {
+        let names: [String]
+        switch self.names(in: text) {
+        case .success(let found): names = found
+        case .failure(let problem):
+            return .failure(Problem(message: "\(what) is malformed: \(problem.message)", offset: problem.offset))
+        }
+        var expanded = text
+        var values: [String] = []
+        for name in Set(names).sorted() {
+            guard let value = environment[name] else {
+                return .failure(
+                    Problem(message: "environment variable '\(name)', used in \(what), is not set", offset: 0))
+            }
+            expanded = expanded.replacing("${\(name)}", with: value)
+            values.append(value)
+        }
+        return .success((expanded, values))
+    }
 }

@@ -13,7 +13,8 @@ import CCurl
 /// optional extra CA file (`CURLOPT_CAINFO`; Debian's libcurl keeps `/etc/ssl/certs` as its CA path, so
 /// the system authorities stay trusted), connect and whole-transfer timeouts, TCP keep-alive, a
 /// longer idle age for reusing a connection (`CURLOPT_MAXAGE_CONN`; libcurl's default is 118 s), an
-/// error buffer, and read/write callbacks that upload `uploadBody` and collect `responseBody`.
+/// error buffer, and read/write callbacks that upload `uploadBody` and collect `responseBody` (up to
+/// `maxResponseBytes`; the rest is read and dropped).
 package final class CurlHandle {
     /// How a handle is set up once, before its first transfer.
     package struct Configuration: Sendable, Hashable {
@@ -27,16 +28,19 @@ package final class CurlHandle {
         package var caFile: String?
         /// `CURLOPT_MAXAGE_CONN`: how long (seconds) an idle connection may wait to be reused.
         package var maxIdleSeconds: Int
+        /// How much of a response body `responseBody` keeps; the rest is read and dropped.
+        package var maxResponseBytes: Int
 
         package init(
             protocols: String, connectTimeoutMilliseconds: Int, timeoutMilliseconds: Int, caFile: String? = nil,
-            maxIdleSeconds: Int = 3_600
+            maxIdleSeconds: Int = 3_600, maxResponseBytes: Int = 65_536
         ) {
             self.protocols = protocols
             self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
             self.timeoutMilliseconds = timeoutMilliseconds
             self.caFile = caFile
             self.maxIdleSeconds = maxIdleSeconds
+            self.maxResponseBytes = maxResponseBytes
         }
     }
 
@@ -50,9 +54,13 @@ package final class CurlHandle {
     private var upload: [UInt8] = []
     private var uploadOffset = 0
     private var observer: ProtocolObserver?
+    private var maxResponseBytes = 65_536
 
-    /// What the server sent as the body of the last transfer (HTTP); empty for SMTP.
+    /// What the server sent as the body of the last transfer (HTTP), at most `maxResponseBytes` of it;
+    /// empty for SMTP.
     package private(set) var responseBody: [UInt8] = []
+    /// Whether the last transfer's body was longer than `responseBody` holds.
+    package private(set) var responseTruncated = false
 
     /// A new easy handle set up with `configuration`.
     package static func make(_ configuration: Configuration) throws(CurlError) -> CurlHandle {
@@ -81,6 +89,7 @@ package final class CurlHandle {
 
     private func configure(_ configuration: Configuration) throws(CurlError) {
         let context = Unmanaged.passUnretained(self).toOpaque()
+        maxResponseBytes = max(0, configuration.maxResponseBytes)
         try set(CURLOPT_NOSIGNAL, 1)
         try check(
             tickler_curl_easy_setopt_pointer(raw, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
@@ -109,9 +118,10 @@ package final class CurlHandle {
                     guard let context else { return 0 }
                     let handle = Unmanaged<CurlHandle>.fromOpaque(context).takeUnretainedValue()
                     let length = size * count
-                    if let buffer, length > 0 {
-                        handle.responseBody.append(
-                            contentsOf: UnsafeRawBufferPointer(start: buffer, count: length))
+                    let kept = min(length, handle.maxResponseBytes - handle.responseBody.count)
+                    if kept < length { handle.responseTruncated = true }
+                    if let buffer, kept > 0 {
+                        handle.responseBody.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: kept))
                     }
                     return length
                 }), "CURLOPT_WRITEFUNCTION")
@@ -162,6 +172,22 @@ package final class CurlHandle {
             CURLOPT_INFILESIZE_LARGE)
     }
 
+    /// The body of the next HTTP transfers, which become POSTs: `CURLOPT_POSTFIELDSIZE_LARGE`, then
+    /// `CURLOPT_COPYPOSTFIELDS` (libcurl keeps its own copy).
+    package func setPostBody(_ bytes: [UInt8]) throws(CurlError) {
+        try check(
+            tickler_curl_easy_setopt_off_t(raw, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count)),
+            CURLOPT_POSTFIELDSIZE_LARGE)
+        let code = bytes.withUnsafeBytes { buffer in
+            // An empty array may have no storage: hand libcurl an empty C string then.
+            guard let start = buffer.baseAddress else {
+                return tickler_curl_easy_setopt_string(raw, CURLOPT_COPYPOSTFIELDS, "")
+            }
+            return tickler_curl_easy_setopt_bytes(raw, CURLOPT_COPYPOSTFIELDS, start)
+        }
+        try check(code, CURLOPT_COPYPOSTFIELDS)
+    }
+
     /// Reports every protocol line (SMTP commands and replies, HTTP header lines) to `observer`, through
     /// `CURLOPT_DEBUGFUNCTION` with `CURLOPT_VERBOSE`; `nil` stops it. Lines may hold credentials
     /// (`AUTH PLAIN …`): an observer must look only at what it needs and never keep or log the rest.
@@ -199,6 +225,7 @@ package final class CurlHandle {
         errorBuffer[0] = 0
         uploadOffset = 0
         responseBody.removeAll(keepingCapacity: true)
+        responseTruncated = false
         let code = curl_easy_perform(raw)
         guard code == CURLE_OK else { throw CurlError(code, detail: String(cString: errorBuffer)) }
     }
@@ -208,6 +235,21 @@ package final class CurlHandle {
 
     /// `CURLINFO_NUM_CONNECTS`: new connections the last transfer opened (0 when it reused one).
     package var newConnections: Int { long(CURLINFO_NUM_CONNECTS) ?? 0 }
+
+    /// The value of the last response header called `name` (any case) in the last transfer's final
+    /// response (`curl_easy_header`), or `nil` when there was none.
+    package func header(_ name: String) -> String? {
+        var header: UnsafeMutablePointer<curl_header>?
+        let code = name.withCString { curl_easy_header(raw, $0, 0, UInt32(CURLH_HEADER), -1, &header) }
+        guard code == CURLHE_OK, let header, let value = header.pointee.value else { return nil }
+        // Several headers of one name: libcurl counts them in `amount`; the last one counts.
+        let amount = header.pointee.amount
+        guard amount > 1 else { return String(cString: value) }
+        var last: UnsafeMutablePointer<curl_header>?
+        let lastCode = name.withCString { curl_easy_header(raw, $0, amount - 1, UInt32(CURLH_HEADER), -1, &last) }
+        guard lastCode == CURLHE_OK, let lastValue = last?.pointee.value else { return String(cString: value) }
+        return String(cString: lastValue)
+    }
 
     /// A `long` piece of information about the last transfer.
     package func long(_ info: CURLINFO) -> Int? {

@@ -93,6 +93,22 @@ extension SQLiteStore {
         }
     }
 
+    /// The events stored after sequence number `sequence` (0: all), in no particular order, and the
+    /// highest sequence number stored: what a running daemon reads when the store changed, to learn
+    /// about events recorded by `tickler event add` or `import` without reading them all again.
+    public func events(afterSequence sequence: Int64) throws(StoreError) -> (events: [Event], last: Int64) {
+        try read("read the events in") { db in
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT id, contact, type, at, note FROM events WHERE seq > ?", arguments: [sequence])
+            var events: [Event] = []
+            while let row = try rows.next() {
+                events.append(Event(id: row[0], contact: row[1], type: row[2], at: row[3], note: row[4]))
+            }
+            let last = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? sequence
+            return (events, max(last, sequence))
+        }
+    }
+
     /// Stores `events` (ids required) in one transaction: all of them, or none when any fails.
     /// See "Event ids" above for what happens to ids that are already stored.
     @discardableResult

@@ -86,6 +86,21 @@ extension SQLiteStore {
                     """)
         }
 
+        // What a retry after a restart needs to send exactly the message first rendered, with the
+        // same key, even if templates changed meanwhile: the person it goes to (`recipient`, and
+        // `to_kind`: contact, owner or manager), the rendered message as JSON (cleared once
+        // delivered), and when the first attempt started (retries give up 24 h after it). Rows
+        // written before this migration have them NULL.
+        migrator.registerMigration("v2-outbox-message") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE outbox ADD COLUMN recipient TEXT;
+                    ALTER TABLE outbox ADD COLUMN to_kind TEXT CHECK (to_kind IN ('contact', 'owner', 'manager'));
+                    ALTER TABLE outbox ADD COLUMN message TEXT;
+                    ALTER TABLE outbox ADD COLUMN first_attempt_at INTEGER;
+                    """)
+        }
+
         return migrator
     }()
 

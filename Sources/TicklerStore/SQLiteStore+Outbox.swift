@@ -1,53 +1,240 @@
+import Foundation
 import GRDB
+import TicklerCore
 
-/// The outbox and the delivery history, which the daemon keeps (issue 6 builds on these tables):
-/// an occurrence that falls due becomes an `outbox` row keyed by its occurrence key, each delivery
-/// attempt a `deliveries` row.
+/// The outbox, where the daemon keeps the promise "delivered once, surviving restarts": an
+/// occurrence that falls due becomes an `outbox` row keyed by its occurrence key, with the message
+/// rendered then; each delivery attempt is a `deliveries` row, committed before it starts
+/// (``beginAttempt(key:at:)``) and after it ends (``finishAttempt(key:attempt:at:outcome:)``).
+///
+/// Every call is one transaction. Times are seconds since the epoch and come from the caller, so
+/// tests and the daemon's test mode control the clock.
 extension SQLiteStore {
-    /// The keys among `keys` whose occurrence was delivered: `upcoming` leaves them out.
-    public func deliveredKeys(among keys: [String]) throws(StoreError) -> Set<String> {
-        guard !keys.isEmpty else { return [] }
-        return try read("read the outbox in") { db in
-            var delivered = Set<String>()
-            // SQLite limits the number of arguments of one statement: ask in slices.
-            var start = keys.startIndex
-            while start < keys.endIndex {
-                let end = min(start + 500, keys.endIndex)
-                let slice = Array(keys[start..<end])
-                let found = try String.fetchAll(
-                    db,
-                    OutboxRecord.select(OutboxRecord.Columns.key)
-                        .filter(slice.contains(OutboxRecord.Columns.key))
-                        .filter(OutboxRecord.Columns.state == OutboxRecord.State.delivered.rawValue))
-                delivered.formUnion(found)
-                start = end
+    /// Puts `items` in the outbox at `now`, skipping any whose key is already there (enqueuing the
+    /// same occurrence twice, as a restarted daemon may, changes nothing). Returns the keys that
+    /// were new, in the order given.
+    @discardableResult
+    public func enqueue(_ items: [OutboxItem], at now: Int64) throws(StoreError) -> [String] {
+        guard !items.isEmpty else { return [] }
+        var rows: [OutboxRecord] = []
+        rows.reserveCapacity(items.count)
+        for item in items {
+            rows.append(try record(for: item, at: now))
+        }
+        return try write("put occurrences in the outbox of") { db in
+            var added: [String] = []
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO outbox (key, rule, contact, channel, due, state, attempts, next_attempt_at,
+                        last_error, updated_at, recipient, to_kind, message, first_attempt_at)
+                    VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?, ?, ?, NULL)
+                    ON CONFLICT (key) DO NOTHING
+                    """)
+            for row in rows {
+                try insert.execute(arguments: [
+                    row.key, row.rule, row.contact, row.channel, row.due, row.state, row.lastError, row.updatedAt,
+                    row.recipient, row.toKind, row.message,
+                ])
+                if db.changesCount > 0 { added.append(row.key) }
             }
-            return delivered
+            return added
         }
     }
 
-    /// Records that the occurrence `key` was delivered at `at` (one successful attempt): the outbox
-    /// entry, created or updated, and a history row. For tests and tools; the daemon records its
-    /// attempts step by step.
-    public func recordDelivered(
-        key: String, rule: String, contact: String, channel: String, due: Int64, at: Int64
-    ) throws(StoreError) {
-        try write("record a delivery in") { db in
-            var entry =
-                try OutboxRecord.fetchOne(db, key: key)
-                ?? OutboxRecord(
-                    key: key, rule: rule, contact: contact, channel: channel, due: due, state: .pending,
-                    attempts: 0, nextAttemptAt: nil, lastError: nil, updatedAt: at)
-            entry.state = .delivered
+    /// Records that an attempt to deliver `key` starts at `now` (state `sending`, one more attempt,
+    /// a history row) and returns its number, 1 for the first. Commit this before sending.
+    ///
+    /// The entry must be `pending`, `retry`, or `sending` — an attempt a crash cut off, which is
+    /// then recorded as `interrupted` and attempted again with the same key. Fails with
+    /// ``StoreError/Kind/unknownKey`` or ``StoreError/Kind/wrongState`` (a delivered, failed or
+    /// missed entry is never attempted again).
+    public func beginAttempt(key: String, at now: Int64) throws(StoreError) -> Int {
+        try write("record a delivery attempt in") { db in
+            guard var entry = try OutboxRecord.fetchOne(db, key: key) else { throw Self.unknownKey(key) }
+            switch entry.state {
+            case .pending, .retry:
+                break
+            case .sending:
+                try db.execute(
+                    sql: """
+                        UPDATE deliveries SET finished_at = ?, result = ?
+                        WHERE key = ? AND attempt = ? AND finished_at IS NULL
+                        """,
+                    arguments: [now, HistoryEntry.Outcome.interrupted.rawValue, key, entry.attempts])
+            case .delivered, .failed, .missed:
+                throw StoreError(
+                    .wrongState, "cannot attempt to deliver '\(key)' again: it is \(entry.state.rawValue)",
+                    note: "an entry that was delivered, failed or missed is never sent again")
+            }
+            entry.state = .sending
             entry.attempts += 1
             entry.nextAttemptAt = nil
-            entry.lastError = nil
-            entry.updatedAt = at
-            try entry.save(db)
-            let attempt = DeliveryRecord(
-                seq: nil, key: key, attempt: entry.attempts, startedAt: at, finishedAt: at, result: "delivered",
-                detail: nil)
-            try attempt.insert(db)
+            entry.firstAttemptAt = entry.firstAttemptAt ?? now
+            entry.updatedAt = now
+            try entry.update(db)
+            try DeliveryRecord(
+                seq: nil, key: key, attempt: entry.attempts, startedAt: now, finishedAt: nil, result: nil, detail: nil
+            ).insert(db)
+            return entry.attempts
         }
+    }
+
+    /// Records how attempt `attempt` of `key` ended, at `now`: delivered (the stored message is
+    /// dropped: it is never sent again), to be retried at a time, or failed for good.
+    ///
+    /// Fails with ``StoreError/Kind/wrongState`` unless `attempt` is the entry's attempt in flight.
+    public func finishAttempt(
+        key: String, attempt: Int, at now: Int64, outcome: AttemptOutcome
+    ) throws(StoreError) {
+        try write("record the end of a delivery attempt in") { db in
+            guard var entry = try OutboxRecord.fetchOne(db, key: key) else { throw Self.unknownKey(key) }
+            guard entry.state == .sending, entry.attempts == attempt else {
+                let current =
+                    entry.state == .sending ? "attempt \(entry.attempts) is in flight" : "it is \(entry.state.rawValue)"
+                throw StoreError(
+                    .wrongState, "cannot record the end of attempt \(attempt) of '\(key)': \(current)",
+                    note: "an attempt's end is recorded once, by the process that began it")
+            }
+            let result: HistoryEntry.Outcome
+            let detail: String?
+            entry.nextAttemptAt = nil
+            switch outcome {
+            case .delivered(let text):
+                entry.state = .delivered
+                entry.lastError = nil
+                entry.message = nil
+                (result, detail) = (.delivered, text)
+            case .retry(let at, let error):
+                entry.state = .retry
+                entry.nextAttemptAt = at
+                entry.lastError = error
+                (result, detail) = (.retry, error)
+            case .failed(let error):
+                entry.state = .failed
+                entry.lastError = error
+                (result, detail) = (.failed, error)
+            }
+            entry.updatedAt = now
+            try entry.update(db)
+            try db.execute(
+                sql: "UPDATE deliveries SET finished_at = ?, result = ?, detail = ? WHERE key = ? AND attempt = ?",
+                arguments: [now, result.rawValue, detail, key, attempt])
+        }
+    }
+
+    /// The entries to attempt at `now`, oldest due first, at most `limit`, of one channel or of all:
+    /// those `pending`, those to `retry` at or before `now`, and those left `sending` — attempts a
+    /// crash cut off, which are sent again with the same key.
+    ///
+    /// A process that has attempts of its own in flight passes their keys as `inFlight`: they are
+    /// `sending` too, and must not be sent twice.
+    public func dueWork(
+        now: Int64, channel: String? = nil, limit: Int, excluding inFlight: Set<String> = []
+    ) throws(StoreError) -> [OutboxWork] {
+        guard limit > 0 else { return [] }
+        var sql =
+            "SELECT * FROM outbox WHERE (state IN ('pending', 'sending') OR (state = 'retry' AND next_attempt_at <= ?))"
+        var arguments: StatementArguments = [now]
+        if let channel {
+            sql += " AND channel = ?"
+            arguments += [channel]
+        }
+        sql += " ORDER BY due, key LIMIT ?"
+        arguments += [limit + inFlight.count]
+        let rows = try read("read the outbox in") { [sql, arguments] db in
+            try OutboxRecord.fetchAll(db, sql: sql, arguments: arguments)
+        }
+        return rows.filter { !inFlight.contains($0.key) }.prefix(limit).map(Self.work)
+    }
+
+    /// When the earliest waiting retry is due, if any — of those due after `instant`, when given: the
+    /// daemon sleeps until then (or until the next occurrence falls due). Retries already due that it
+    /// has not started wait for a free connection of their channel, which the end of a delivery
+    /// brings, not a timer.
+    public func nextRetryAt(after instant: Int64? = nil) throws(StoreError) -> Int64? {
+        try read("read the outbox in") { db in
+            try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT min(next_attempt_at) FROM outbox
+                    WHERE state = 'retry' AND (?1 IS NULL OR next_attempt_at > ?1)
+                    """,
+                arguments: [instant])
+        }
+    }
+
+    /// The instant up to which the daemon has put due occurrences in the outbox (its watermark);
+    /// `nil` before its first run.
+    public func scheduledThrough() throws(StoreError) -> Int64? {
+        guard let text = try metaValue(Self.scheduledThroughName) else { return nil }
+        guard let instant = Int64(text) else {
+            throw StoreError(
+                .damaged, "the state store '\(path)' holds an unreadable '\(Self.scheduledThroughName)' value",
+                note: "delete that row of the 'meta' table; the daemon then schedules from now")
+        }
+        return instant
+    }
+
+    /// Stores the daemon's watermark (see ``scheduledThrough()``).
+    public func setScheduledThrough(_ instant: Int64) throws(StoreError) {
+        try setMetaValue(String(instant), for: Self.scheduledThroughName)
+    }
+
+    static let scheduledThroughName = "scheduled_through"
+
+    // MARK: - Rows
+
+    private func record(for item: OutboxItem, at now: Int64) throws(StoreError) -> OutboxRecord {
+        let (state, reason): (OutboxState, String?) =
+            switch item.state {
+            case .pending: (.pending, nil)
+            case .missed(let reason): (.missed, reason)
+            case .failed(let reason): (.failed, reason)
+            }
+        var message: String?
+        if let rendered = item.message {
+            do {
+                message = String(decoding: try JSONEncoder().encode(rendered), as: UTF8.self)
+            } catch {
+                throw StoreError(.failed, "cannot store the message of '\(item.key)' in '\(path)': \(error)")
+            }
+        }
+        return OutboxRecord(
+            key: item.key, rule: item.rule, contact: item.contact, channel: item.channel, due: item.due, state: state,
+            attempts: 0, nextAttemptAt: nil, lastError: reason, updatedAt: now, recipient: item.recipient,
+            toKind: item.to.rawValue, message: message, firstAttemptAt: nil)
+    }
+
+    private static func work(_ row: OutboxRecord) -> OutboxWork {
+        OutboxWork(
+            key: row.key, rule: row.rule, contact: row.contact, channel: row.channel, due: row.due, state: row.state,
+            attempts: row.attempts, firstAttemptAt: row.firstAttemptAt, nextAttemptAt: row.nextAttemptAt,
+            lastError: row.lastError, to: row.toKind.flatMap(Rule.Recipient.init(rawValue:)),
+            recipient: row.recipient, message: message(row.message))
+    }
+
+    /// The stored JSON read back; a message another version wrote in another shape is reported, not
+    /// thrown, so one such entry cannot hold up the rest of the outbox.
+    private static func message(_ json: String?) -> OutboxWork.Message {
+        guard let json else { return .none }
+        do {
+            return .rendered(try JSONDecoder().decode(RenderedMessage.self, from: Data(json.utf8)))
+        } catch let DecodingError.keyNotFound(key, context) {
+            return .unreadable("the stored message has no '\(codingPath(context.codingPath + [key]))'")
+        } catch let DecodingError.valueNotFound(_, context), let DecodingError.typeMismatch(_, context) {
+            return .unreadable("the stored message has an unexpected value at '\(codingPath(context.codingPath))'")
+        } catch DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty {
+            return .unreadable("the stored message has an unexpected value at '\(codingPath(context.codingPath))'")
+        } catch {
+            return .unreadable("the stored message is not valid JSON")
+        }
+    }
+
+    private static func codingPath(_ keys: [any CodingKey]) -> String {
+        keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+    }
+
+    static func unknownKey(_ key: String) -> StoreError {
+        StoreError(.unknownKey, "no outbox entry has the key '\(key)'", note: "enqueue the occurrence first")
     }
 }

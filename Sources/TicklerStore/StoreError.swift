@@ -20,6 +20,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
             case full
             case conflictingEvents = "conflicting events"
             case invalidEvent = "invalid event"
+            case unknownKey = "unknown key"
+            case wrongState = "wrong state"
             case failed
         }
 
@@ -46,6 +48,11 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let conflictingEvents = Kind(.conflictingEvents)
         /// An event that cannot be stored (an empty id in an import).
         public static let invalidEvent = Kind(.invalidEvent)
+        /// No outbox entry has the occurrence key given.
+        public static let unknownKey = Kind(.unknownKey)
+        /// The outbox entry is not in a state that allows what was asked (an attempt of a delivered
+        /// entry, the end of an attempt that is not the one in flight).
+        public static let wrongState = Kind(.wrongState)
         /// Any other SQLite failure.
         public static let failed = Kind(.failed)
 

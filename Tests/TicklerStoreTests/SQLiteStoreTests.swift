@@ -40,7 +40,8 @@ import TicklerTestSupport
     @Test func appliesEveryMigrationInOrderAndReopeningChangesNothing() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("tickler.sqlite")
-        #expect(SQLiteStore.migrationNames == ["v1-events", "v1-first-seen", "v1-outbox", "v1-meta"])
+        #expect(
+            SQLiteStore.migrationNames == ["v1-events", "v1-first-seen", "v1-outbox", "v1-meta", "v2-outbox-message"])
         let first = try SQLiteStore.open(path: path)
         try first.addEvent(contact: "acme-zhang", type: "call", at: 1_700_000_000)
         let schema = try self.schema(path)
@@ -68,7 +69,7 @@ import TicklerTestSupport
                 ["contact", "at"],
                 [
                     "key", "rule", "contact", "channel", "due", "state", "attempts", "next_attempt_at", "last_error",
-                    "updated_at",
+                    "updated_at", "recipient", "to_kind", "message", "first_attempt_at",
                 ],
                 ["seq", "key", "attempt", "started_at", "finished_at", "result", "detail"],
                 ["name", "value"],

@@ -2,7 +2,7 @@
 ///
 /// Pure integer arithmetic on a day count since 1970-01-01 (the epoch's day 0), so it is cheap enough to
 /// use for every contact and rule. Months and days are 1-based; `weekday` is ISO (1 = Monday … 7 = Sunday).
-public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public var year: Int
     public var month: Int
     public var day: Int

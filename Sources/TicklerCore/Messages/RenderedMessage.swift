@@ -1,8 +1,10 @@
 /// An occurrence rendered from its template: what the recipient will read.
-public struct RenderedMessage: Sendable {
+public struct RenderedMessage: Sendable, Codable {
     public var occurrence: Occurrence
     /// The person it goes to.
     public var recipient: Person
+    /// The customer it is about (the recipient too when `occurrence.to` is `.contact`).
+    public var contact: Person
     /// The template variant used (`NAME.txt` or `NAME.LANG.txt`).
     public var templatePath: String
     public var language: String
@@ -10,8 +12,22 @@ public struct RenderedMessage: Sendable {
     public var text: String
     public var html: String?
 
+    public init(
+        occurrence: Occurrence, recipient: Person, contact: Person, templatePath: String, language: String,
+        subject: String?, text: String, html: String?
+    ) {
+        self.occurrence = occurrence
+        self.recipient = recipient
+        self.contact = contact
+        self.templatePath = templatePath
+        self.language = language
+        self.subject = subject
+        self.text = text
+        self.html = html
+    }
+
     /// A contact, owner or manager as a message addresses them.
-    public struct Person: Sendable, Hashable {
+    public struct Person: Sendable, Hashable, Codable {
         public var id: String
         public var name: String?
         public var email: String?

@@ -1,5 +1,5 @@
 /// An interaction or request recorded for a contact: a purchase, a call, a callback request…
-public struct Event: Sendable, Hashable {
+public struct Event: Sendable, Hashable, Codable {
     /// Assigned by the store or given in an import file; part of `after` rules' occurrence keys.
     public var id: String
     public var contact: String

@@ -36,7 +36,7 @@ public struct Rule: Sendable, Hashable {
     }
 
     /// `to:` — who the reminder goes to.
-    public enum Recipient: String, Sendable, Hashable, CaseIterable {
+    public enum Recipient: String, Sendable, Hashable, CaseIterable, Codable {
         case contact
         case owner
         case manager

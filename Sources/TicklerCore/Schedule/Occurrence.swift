@@ -1,5 +1,5 @@
 /// One reminder that falls due: a rule, a contact, the person it goes to, and the instant.
-public struct Occurrence: Sendable, Hashable {
+public struct Occurrence: Sendable, Hashable, Codable {
     /// `RULE/CONTACT/YYYY-MM-DD`, `RULE/CONTACT/EVENT-ID` or `RULE/CONTACT/EVENT-ID/N`.
     public var key: String
     public var rule: String
@@ -17,7 +17,7 @@ public struct Occurrence: Sendable, Hashable {
     public var detail: Detail
 
     /// What the trigger knows about this occurrence, for templates.
-    public enum Detail: Sendable, Hashable {
+    public enum Detail: Sendable, Hashable, Codable {
         /// A yearly date: the date itself (this year's birthday), the lead in days, and the years
         /// since the original date when its year is known.
         case date(anniversary: CivilDate, leadDays: Int, years: Int?)

@@ -4,20 +4,7 @@ import GRDB
 struct OutboxRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "outbox"
 
-    /// Where an occurrence's delivery stands.
-    enum State: String, Codable, Sendable, DatabaseValueConvertible {
-        /// Due, not yet attempted.
-        case pending
-        /// An attempt started and has not been recorded as finished (after a crash: retry it, same key).
-        case sending
-        case delivered
-        /// A transient failure; the next attempt is at `next_attempt_at`.
-        case retry
-        /// A permanent failure, or retries exhausted.
-        case failed
-        /// Fell due while Tickler was down, longer ago than `catch_up` allows.
-        case missed
-    }
+    typealias State = OutboxState
 
     /// The occurrence key, `RULE/CONTACT/YYYY-MM-DD` or `RULE/CONTACT/EVENT-ID[/N]`.
     var key: String
@@ -28,16 +15,27 @@ struct OutboxRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     var due: Int64
     var state: State
     var attempts: Int
+    /// For `retry`: when to try again.
     var nextAttemptAt: Int64?
-    /// The reason of the last failure (no message body, address or secret).
+    /// The reason of the last failure, or why the entry was missed (no message body, address or secret).
     var lastError: String?
     var updatedAt: Int64
+    /// The id of the person it goes to (`nil` in rows written before `v2-outbox-message`).
+    var recipient: String?
+    /// `contact`, `owner` or `manager` (a `Rule.Recipient`).
+    var toKind: String?
+    /// The rendered message as JSON; `nil` once delivered, and for entries that never had one.
+    var message: String?
+    /// When the first attempt started: retries give up a fixed time after it.
+    var firstAttemptAt: Int64?
 
     enum CodingKeys: String, CodingKey {
-        case key, rule, contact, channel, due, state, attempts
+        case key, rule, contact, channel, due, state, attempts, recipient, message
         case nextAttemptAt = "next_attempt_at"
         case lastError = "last_error"
         case updatedAt = "updated_at"
+        case toKind = "to_kind"
+        case firstAttemptAt = "first_attempt_at"
     }
 
     enum Columns {
@@ -45,3 +43,5 @@ struct OutboxRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
         static let state = Column(CodingKeys.state)
     }
 }
+
+extension OutboxState: DatabaseValueConvertible {}

@@ -48,18 +48,17 @@ struct UpcomingCommand: ParsableCommand {
         let history = try session.history()
         timings.end("events")
         let range = start..<(start + Int64(days) * 86_400)
-        var occurrences = session.schedule.occurrences(in: range, history: history, now: start)
+        var scheduled = session.schedule.scheduled(in: range, history: history, now: start)
         timings.end("compute")
-        let delivered = try session.deliveredKeys(among: occurrences.map(\.key))
-        occurrences.removeAll { delivered.contains($0.key) }
+        if session.store != nil { scheduled.removeAll(keys: try session.deliveredKeys(among: scheduled.keys)) }
         timings.end("delivered")
-        let listing = OccurrenceListing(occurrences, workspace: session.workspace, now: start)
-        let output =
-            switch format {
-            case .table: Array(listing.table.utf8)
-            case .json: listing.jsonUTF8
-            case .ics: Array(listing.iCalendar.utf8)
-            }
+        let output: [UInt8]
+        switch format {
+        case .json: output = scheduled.jsonUTF8
+        case .table, .ics:
+            let listing = OccurrenceListing(scheduled.occurrences, workspace: session.workspace, now: start)
+            output = Array((format == .table ? listing.table : listing.iCalendar).utf8)
+        }
         timings.end("format")
         Output.write(output)
         timings.end("write")

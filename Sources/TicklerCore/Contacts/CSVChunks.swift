@@ -55,14 +55,23 @@ enum CSVChunks {
         var quotes = 0
         var lineBreaks = 0
         let n = bytes.count
-        for index in range {
+        let slice = UnsafeBufferPointer(rebasing: bytes[..<range.upperBound])
+        var index = range.lowerBound
+        while true {
+            index = ByteScan.firstIndex(
+                in: slice, from: index,
+                mayHold: {
+                    ByteScan.hasByte($0, equalTo: quote) || ByteScan.hasByte($0, equalTo: lf)
+                        || ByteScan.hasByte($0, equalTo: cr)
+                }, matches: { $0 == quote || $0 == lf || $0 == cr })
+            guard index < range.upperBound else { break }
             let byte = bytes[index]
-            if byte > quote { continue }
+            index += 1
             if byte == quote {
                 quotes += 1
             } else if byte == lf {
                 lineBreaks += 1
-            } else if byte == cr, index + 1 == n || bytes[index + 1] != lf {
+            } else if byte == cr, index == n || bytes[index] != lf {
                 lineBreaks += 1
             }
         }

@@ -59,7 +59,7 @@ extension CSVContactsReader {
                     fields[fieldName] = String(decoding: value, as: UTF8.self)
                     continue
                 }
-                guard !value.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return nil }
+                guard !ByteScan.containsControl(value) else { return nil }
                 switch field {
                 case .id:
                     guard value.allSatisfy(ContactBuilder.isIDByte) else { return nil }

@@ -121,11 +121,14 @@ public enum CSVReader {
             let n = b.count
             var start = i
             while i < n {
+                i = ByteScan.firstIndex(
+                    in: b, from: i,
+                    mayHold: {
+                        ByteScan.hasByte($0, equalTo: quote) || ByteScan.hasByte($0, equalTo: comma)
+                            || ByteScan.hasByte($0, equalTo: lf) || ByteScan.hasByte($0, equalTo: cr)
+                    }, matches: { $0 == quote || $0 == comma || $0 == lf || $0 == cr })
+                guard i < n else { break }
                 let c = b[i]
-                if c > quote, c != comma {
-                    i += 1
-                    continue
-                }
                 if c == quote { return false }
                 if c == comma {
                     ranges.append(start..<i)

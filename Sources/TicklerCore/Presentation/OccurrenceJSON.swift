@@ -58,8 +58,59 @@ enum OccurrenceJSON {
         output.removeSubrange((start + written)...)
     }
 
+    /// The JSON text of scheduled occurrences, written from their entries: the same bytes as
+    /// `utf8(scheduled.occurrences)` without making an `Occurrence` (or a key) per line.
+    static func utf8(_ scheduled: ScheduledOccurrences) -> [UInt8] {
+        guard !scheduled.isEmpty else { return Array("[]\n".utf8) }
+        let texts = scheduled.ruleTexts
+        let recipients = scheduled.rules.map(\.recipient)
+        let longestOwner = scheduled.schedule.ownerList.map(\.id.utf8.count).max() ?? 0
+        // As above: at most 6 bytes per byte of a value, plus the names, punctuation and `due`; a
+        // key's day or repeat number takes at most 24 bytes.
+        var bound = 4
+        for entry in scheduled.entries {
+            let rule = texts[Int(entry.rule)]
+            let contact = entry.contactID.count
+            let last = rule.endsInDay ? 0 : scheduled.events.event(at: Int(entry.event)).id.utf8.count
+            let key = rule.name.count + contact + last + 26
+            bound += 6 * (key + 2 * rule.name.count + contact + max(contact, longestOwner) + rule.channel.count) + 160
+        }
+        return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
+            var writer = Writer(base: buffer.baseAddress!)
+            for (index, entry) in scheduled.entries.enumerated() {
+                let rule = Int(entry.rule)
+                writer.append(index == 0 ? "[\n  {\"key\": \"" : ",\n  {\"key\": \"")
+                scheduled.forEachKeyPart(entry) { writer.appendEscaped($0) }
+                writer.append("\", \"rule\": ")
+                writer.appendQuoted(texts[rule].name)
+                writer.append(", \"contact\": ")
+                writer.append(UInt8(ascii: "\""))
+                scheduled.withContactID(entry) { writer.appendEscaped($0) }
+                writer.append(UInt8(ascii: "\""))
+                writer.append(", \"to\": ")
+                writer.appendQuoted(texts[rule].to)
+                writer.append(", \"recipient\": ")
+                if recipients[rule] == .contact {
+                    writer.append(UInt8(ascii: "\""))
+                    scheduled.withContactID(entry) { writer.appendEscaped($0) }
+                    writer.append(UInt8(ascii: "\""))
+                } else {
+                    writer.appendQuoted(scheduled.schedule.audienceID(recipients[rule], for: Int(entry.contact)) ?? "")
+                }
+                writer.append(", \"channel\": ")
+                writer.appendQuoted(texts[rule].channel)
+                writer.append(", \"due\": ")
+                writer.appendTimestamp(entry.due, offset: Int(entry.offset))
+                writer.append("}")
+            }
+            writer.append("\n]\n")
+            precondition(writer.count <= bound, "the JSON bound is too small")
+            count = writer.count
+        }
+    }
+
     /// Appends bytes at a pointer into a buffer large enough for them.
-    private struct Writer {
+    struct Writer {
         let base: UnsafeMutablePointer<UInt8>
         var count = 0
 
@@ -88,10 +139,26 @@ enum OccurrenceJSON {
             append(UInt8(ascii: "\""))
         }
 
-        private mutating func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
+        mutating func appendQuoted(_ bytes: [UInt8]) {
+            append(UInt8(ascii: "\""))
+            bytes.withUnsafeBufferPointer { appendEscaped($0) }
+            append(UInt8(ascii: "\""))
+        }
+
+        /// `bytes` (valid UTF-8) escaped as `JSONText.quoted` escapes them, without the quotes.
+        mutating func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
             var start = 0  // the first byte not yet copied
             var index = 0
             while index < bytes.count {
+                // Most values hold nothing to escape: skip them a word at a time.
+                index = ByteScan.firstIndex(
+                    in: bytes, from: index,
+                    mayHold: {
+                        ByteScan.hasByte($0, below: 0x20) || ByteScan.hasByte($0, equalTo: UInt8(ascii: "\""))
+                            || ByteScan.hasByte($0, equalTo: UInt8(ascii: "\\")) || ByteScan.hasNonASCII($0)
+                    },
+                    matches: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0xE2 })
+                guard index < bytes.count else { break }
                 let byte = bytes[index]
                 var width = 1
                 if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
@@ -156,4 +223,9 @@ enum OccurrenceJSON {
             }
         }
     }
+}
+
+extension ScheduledOccurrences {
+    /// `upcoming --format json`: the SPEC's array, written straight from the entries.
+    public var jsonUTF8: [UInt8] { OccurrenceJSON.utf8(self) }
 }

@@ -1,83 +1,94 @@
+import Foundation
+
 /// Puts the occurrences of a range in `upcoming`'s order — by due instant, then key; equal ones
-/// keep their order — fast enough for a hundred thousand of them.
+/// keep their order — fast enough for a million of them.
 ///
-/// An `Occurrence` is large (six strings and the trigger's detail), and copying one retains and
-/// releases each string: the occurrences are moved, never copied. The order is found on the due
-/// instants packed with the positions into single integers, so the sort compares integers, and
-/// keys are compared only among occurrences due at the same instant.
+/// The order is found on the due instants packed with the positions into single integers, so the
+/// sort compares integers; keys are compared only among occurrences due at the same instant, and
+/// only there written out: as bytes into one buffer per group, compared with `memcmp` when they are
+/// ASCII (where byte order is `String`'s order), else as `String`s.
 enum OccurrenceSorting {
-    /// The occurrences of `parts`, in order; `parts` is left empty.
-    static func sorted(_ parts: inout [[Occurrence]]) -> [Occurrence] {
-        var all = joined(&parts)
-        let order = Self.order(all)
-        return all.withUnsafeMutableBufferPointer { source in
-            let result = [Occurrence](unsafeUninitializedCapacity: order.count) { target, count in
-                for (position, index) in order.enumerated() {
-                    (target.baseAddress! + position).initialize(to: (source.baseAddress! + index).move())
-                }
-                count = order.count
-            }
-            // Every element was moved out: fill the places with values that need no release.
-            source.baseAddress?.initialize(repeating: placeholder, count: source.count)
-            return result
-        }
-    }
-
-    /// The parts one after the other, moved into one array.
-    static func joined(_ parts: inout [[Occurrence]]) -> [Occurrence] {
-        if parts.count == 1 { return parts.removeLast() }
-        let total = parts.reduce(0) { $0 + $1.count }
-        let result = [Occurrence](unsafeUninitializedCapacity: total) { target, count in
-            count = 0
-            for index in parts.indices {
-                parts[index].withUnsafeMutableBufferPointer { source in
-                    guard let base = source.baseAddress else { return }
-                    (target.baseAddress! + count).moveInitialize(from: base, count: source.count)
-                    base.initialize(repeating: placeholder, count: source.count)
-                    count += source.count
-                }
-            }
-        }
-        parts = []
-        return result
-    }
-
-    /// The positions of `occurrences` in sorted order.
-    static func order(_ occurrences: [Occurrence]) -> [Int] {
-        guard let first = occurrences.first else { return [] }
+    /// The positions of `entries` in sorted order; `keyParts` gives an entry's key in parts.
+    static func order(
+        _ entries: [ScheduledOccurrences.Entry],
+        keyParts: (ScheduledOccurrences.Entry, (UnsafeBufferPointer<UInt8>) -> Void) -> Void
+    ) -> [Int] {
+        guard let first = entries.first else { return [] }
         var (low, high) = (first.due, first.due)
-        for occurrence in occurrences {
-            low = min(low, occurrence.due)
-            high = max(high, occurrence.due)
+        for entry in entries {
+            low = min(low, entry.due)
+            high = max(high, entry.due)
         }
         var order: [Int]
-        if high - low < 1 << 31, occurrences.count < 1 << 32 {
+        if high - low < 1 << 31, entries.count < 1 << 32 {
             // Due instant (from the earliest) in the high half, position in the low half.
-            var packed = occurrences.indices.map { UInt64(occurrences[$0].due - low) << 32 | UInt64($0) }
+            var packed = entries.indices.map { UInt64(entries[$0].due - low) << 32 | UInt64($0) }
             packed.sort()
             order = packed.map { Int($0 & 0xFFFF_FFFF) }
         } else {
-            order = occurrences.indices.sorted { occurrences[$0].due < occurrences[$1].due }
+            order = entries.indices.sorted { (entries[$0].due, $0) < (entries[$1].due, $1) }
         }
-        // Among occurrences due at the same instant, by key (a stable sort keeps equal keys in order).
-        // The keys are compared where they are: a copy of each would be retained and released.
-        occurrences.withUnsafeBufferPointer { occurrences in
-            var start = 0
-            while start < order.count {
-                var end = start + 1
-                let due = occurrences[order[start]].due
-                while end < order.count, occurrences[order[end]].due == due { end += 1 }
-                if end - start > 1 {
-                    order[start..<end].sort { occurrences[$0].key < occurrences[$1].key }
+        var keys = KeyBuffer()
+        var start = 0
+        while start < order.count {
+            var end = start + 1
+            let due = entries[order[start]].due
+            while end < order.count, entries[order[end]].due == due { end += 1 }
+            if end - start > 1 {
+                keys.removeAll()
+                for position in start..<end {
+                    keys.beginKey()
+                    keyParts(entries[order[position]]) { keys.append($0) }
                 }
-                start = end
+                let sorted = keys.order()
+                let group = Array(order[start..<end])
+                for (offset, index) in sorted.enumerated() { order[start + offset] = group[index] }
             }
+            start = end
         }
         return order
     }
 
-    /// An occurrence that holds no reference, to fill the places of moved ones.
-    private static let placeholder = Occurrence(
-        key: "", rule: "", contact: "", to: .contact, recipient: "", channel: "", due: 0, offset: 0,
-        day: CivilDate(year: 1970, month: 1, day: 1), detail: .every(cycle: 0, start: 0))
+    /// The keys of one group of occurrences due at the same instant, one after another in one buffer.
+    struct KeyBuffer {
+        private var bytes: [UInt8] = []
+        private var ranges: [Range<Int>] = []
+        private var isASCII = true
+
+        mutating func removeAll() {
+            bytes.removeAll(keepingCapacity: true)
+            ranges.removeAll(keepingCapacity: true)
+            isASCII = true
+        }
+
+        /// Starts the next key; its bytes are appended in parts.
+        mutating func beginKey() {
+            ranges.append(bytes.count..<bytes.count)
+        }
+
+        mutating func append(_ part: UnsafeBufferPointer<UInt8>) {
+            bytes.append(contentsOf: part)
+            if isASCII, part.contains(where: { $0 >= 0x80 }) { isASCII = false }
+            ranges[ranges.count - 1] = ranges[ranges.count - 1].lowerBound..<bytes.count
+        }
+
+        /// The positions of the keys in ascending order (equal ones in the order added).
+        func order() -> [Int] {
+            guard isASCII else {
+                let keys = ranges.map { String(decoding: bytes[$0], as: UTF8.self) }
+                return ranges.indices.sorted { (keys[$0], $0) < (keys[$1], $1) }
+            }
+            return bytes.withUnsafeBufferPointer { bytes in
+                ranges.indices.sorted { a, b in
+                    let (x, y) = (ranges[a], ranges[b])
+                    let common = min(x.count, y.count)
+                    let compared =
+                        common == 0
+                        ? 0 : memcmp(bytes.baseAddress! + x.lowerBound, bytes.baseAddress! + y.lowerBound, common)
+                    if compared != 0 { return compared < 0 }
+                    return x.count != y.count ? x.count < y.count : a < b
+                }
+            }
+        }
+    }
 }

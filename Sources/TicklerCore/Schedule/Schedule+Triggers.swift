@@ -1,19 +1,16 @@
 extension Schedule {
     /// `date:` — yearly on the contact's date, minus each lead time, on the contact's calendar.
     func dateOccurrences(
-        _ rule: Rule, _ trigger: DateTrigger, _ plan: DatePlan, _ index: Int, _ audience: Audience,
-        _ range: Range<Int64>, into found: inout [Occurrence]
+        _ rule: Rule, _ trigger: DateTrigger, _ plan: DatePlan, _ audience: Audience, _ range: Range<Int64>,
+        into found: inout [ScheduledOccurrences.Entry]
     ) {
         for year in plan.years {
-            guard let (anniversary, years) = anniversary(of: contacts[index], trigger, inYear: year) else { continue }
+            guard let anniversary = anniversary(of: contacts[audience.contact], trigger, inYear: year) else { continue }
             for leadDays in plan.leadDays {
                 let day = anniversary.adding(days: -leadDays)
                 let due = due(rule, day: day, defaultAt: Self.nineAM, zone: audience.zone)
                 guard range.contains(due) else { continue }
-                found.append(
-                    make(
-                        rule, index, audience, key: Self.key(rule.name, contacts[index].id, day), due: due, day: day,
-                        detail: .date(anniversary: anniversary, leadDays: leadDays, years: years)))
+                found.append(entry(audience, due: due, day: day, number: leadDays))
             }
         }
     }
@@ -33,15 +30,13 @@ extension Schedule {
     }
 
     /// The day a contact's date falls on in a Gregorian year (for lunar dates: in the Chinese year
-    /// that begins in it), with the years since the original date when known.
-    func anniversary(of contact: Contact, _ trigger: DateTrigger, inYear year: Int) -> (CivilDate, Int?)? {
+    /// that begins in it).
+    func anniversary(of contact: Contact, _ trigger: DateTrigger, inYear year: Int) -> CivilDate? {
         let date: PartialDate
         switch trigger.field {
         case .lunarBirthday:
-            guard let lunar = contact.lunarBirthday,
-                let day = ChineseCalendar.gregorianDate(of: lunar, inChineseYearStartingIn: year)
-            else { return nil }
-            return (day, nil)
+            guard let lunar = contact.lunarBirthday else { return nil }
+            return ChineseCalendar.gregorianDate(of: lunar, inChineseYearStartingIn: year)
         case .birthday:
             guard let birthday = contact.birthday else { return nil }
             date = birthday
@@ -58,20 +53,31 @@ extension Schedule {
             case .skip: return nil
             }
         }
-        return (CivilDate(year: year, month: month, day: day), date.year.map { year - $0 })
+        return CivilDate(year: year, month: month, day: day)
+    }
+
+    /// The years since the contact's original date, when its year is known, at its anniversary in
+    /// `year` (none for lunar dates).
+    func years(of contact: Contact, _ trigger: DateTrigger, inYear year: Int) -> Int? {
+        switch trigger.field {
+        case .lunarBirthday: return nil
+        case .birthday: return contact.birthday?.year.map { year - $0 }
+        case .custom(let name): return contact.dates[name]?.year.map { year - $0 }
+        }
     }
 
     /// `after:` — one series per recorded event of the type: `d0 = window(base)`,
     /// `dN = window(d(N-1) + repeat)` while `d(N-1) + repeat <= base + max_overdue`, each cancelled
     /// when an `unless` event recorded after the trigger precedes it.
     func afterOccurrences(
-        _ rule: Rule, _ trigger: AfterTrigger, _ index: Int, _ audience: Audience, _ range: Range<Int64>,
-        _ events: EventIndex, into found: inout [Occurrence]
+        _ rule: Rule, _ trigger: AfterTrigger, _ audience: Audience, _ range: Range<Int64>, _ events: EventIndex,
+        into found: inout [ScheduledOccurrences.Entry]
     ) {
+        let index = audience.contact
         let history = events.slice(of: contacts[index].id)
         guard !history.isEmpty else { return }
-        let contactID = contacts[index].id
-        for event in history where event.type == trigger.eventType {
+        for position in history.indices where history[position].type == trigger.eventType {
+            let event = history[position]
             let cancelledAfter = trigger.unless.flatMap { unless in
                 history.first { $0.type == unless && $0.at > event.at }?.at
             }
@@ -83,13 +89,8 @@ extension Schedule {
             while due < range.upperBound {
                 if let cancelledAfter, due > cancelledAfter { break }
                 if due >= range.lowerBound {
-                    let key =
-                        n == 0
-                        ? "\(rule.name)/\(contactID)/\(event.id)" : "\(rule.name)/\(contactID)/\(event.id)/\(n)"
-                    found.append(
-                        make(
-                            rule, index, audience, key: key, due: due, day: contactZones[index].localDate(at: due),
-                            detail: .after(event: event, repeatIndex: n, base: base)))
+                    let day = contactZones[index].localDate(at: due)
+                    found.append(entry(audience, due: due, day: day, number: n, base: base, event: position))
                 }
                 guard let every = trigger.repeatEvery, due + every.seconds <= limit else { break }
                 due = deferred(rule, due + every.seconds, zone: audience.zone)
@@ -111,9 +112,10 @@ extension Schedule {
     /// `every:` — occurrence k on the contact's day of `start + k × period`, where the clock starts
     /// at the latest interaction, else when the contact was first seen plus its spread offset.
     func everyOccurrences(
-        _ rule: Rule, _ trigger: EveryTrigger, _ index: Int, _ audience: Audience, _ range: Range<Int64>,
-        _ history: History, now: Int64, into found: inout [Occurrence]
+        _ rule: Rule, _ trigger: EveryTrigger, _ audience: Audience, _ range: Range<Int64>, _ history: History,
+        now: Int64, into found: inout [ScheduledOccurrences.Entry]
     ) {
+        let index = audience.contact
         let contactID = contacts[index].id
         let start = everyStart(trigger, contactID: contactID, history: history, now: now)
         let period = trigger.period.seconds
@@ -123,12 +125,7 @@ extension Schedule {
             let day = zone.localDate(at: start + Int64(k) * period)
             let due = due(rule, day: day, defaultAt: Self.nineAM, zone: audience.zone)
             if due >= range.upperBound, day.daysSinceEpoch > Int(range.upperBound.floorDiv(86_400)) + 1 { break }
-            if range.contains(due) {
-                found.append(
-                    make(
-                        rule, index, audience, key: Self.key(rule.name, contactID, day), due: due, day: day,
-                        detail: .every(cycle: k, start: start)))
-            }
+            if range.contains(due) { found.append(entry(audience, due: due, day: day, number: k, base: start)) }
             k += 1
         }
     }

@@ -77,74 +77,104 @@ public struct Schedule: Sendable {
     /// Every occurrence whose due instant lies in `range`, sorted by due instant then key.
     /// Contacts without a first-seen time are taken as first seen at `now`.
     public func occurrences(in range: Range<Int64>, history: History, now: Int64) -> [Occurrence] {
-        var parts: [[Occurrence]] = []
-        for rule in config.rules {
-            parts += occurrenceParts(of: rule, in: range, history: history, now: now, contactIndices: nil)
+        scheduled(in: range, history: history, now: now).occurrences
+    }
+
+    /// The occurrences of `occurrences(in:history:now:)` as compact entries, sorted the same way:
+    /// what a long listing is made from without an `Occurrence` per line.
+    public func scheduled(in range: Range<Int64>, history: History, now: Int64) -> ScheduledOccurrences {
+        var parts: [[ScheduledOccurrences.Entry]] = []
+        for (index, rule) in config.rules.enumerated() {
+            parts += entryParts(of: rule, number: index, in: range, history: history, now: now, contactIndices: nil)
         }
-        return OccurrenceSorting.sorted(&parts)
+        var scheduled = ScheduledOccurrences(
+            schedule: self, rules: config.rules, events: history.events,
+            entries: parts.count == 1 ? parts[0] : Array(parts.joined()))
+        scheduled.sort()
+        return scheduled
     }
 
     /// The occurrences of one rule in `range`, unsorted; parallel over contacts for large lists.
     public func occurrences(
         of rule: Rule, in range: Range<Int64>, history: History, now: Int64, contactIndices: [Int]? = nil
     ) -> [Occurrence] {
-        let parts = occurrenceParts(of: rule, in: range, history: history, now: now, contactIndices: contactIndices)
-        return parts.count == 1 ? parts[0] : Array(parts.joined())
+        let parts = entryParts(
+            of: rule, number: 0, in: range, history: history, now: now, contactIndices: contactIndices)
+        return ScheduledOccurrences(
+            schedule: self, rules: [rule], events: history.events, entries: Array(parts.joined())
+        ).occurrences
     }
 
-    /// The occurrences of one rule in `range`, in parts (one per slice of the contacts, in order).
-    func occurrenceParts(
-        of rule: Rule, in range: Range<Int64>, history: History, now: Int64, contactIndices: [Int]?
-    ) -> [[Occurrence]] {
+    /// The entries of one rule (number `number` among the rules of the result) in `range`,
+    /// unsorted, in parts (one per slice of the contacts, in order).
+    func entryParts(
+        of rule: Rule, number: Int, in range: Range<Int64>, history: History, now: Int64, contactIndices: [Int]?
+    ) -> [[ScheduledOccurrences.Entry]] {
         let count = contactIndices?.count ?? contacts.count
         let slices = stride(from: 0, to: count, by: 8192).map { $0..<min($0 + 8192, count) }
         let plan: DatePlan? =
             if case .date(let trigger) = rule.trigger { DatePlan(trigger, range: range) } else { nil }
         let filtered = !rule.filter.conditions.isEmpty
-        return ParallelMap.run(slices) { slice -> [Occurrence] in
-            var found: [Occurrence] = []
+        let made = Made(rule: Int16(number))
+        return ParallelMap.run(slices) { slice -> [ScheduledOccurrences.Entry] in
+            var found: [ScheduledOccurrences.Entry] = []
             for position in slice {
                 let index = contactIndices?[position] ?? position
                 if filtered, !ContactMatcher.matches(contacts[index], rule.filter) { continue }
+                guard let zone = audienceZone(of: rule, for: index) else { continue }
+                let audience = Audience(contact: index, zone: zone, made: made)
                 switch rule.trigger {
                 case .date(let trigger):
-                    guard mayFall(index, trigger, plan!), let audience = audience(of: rule, for: index) else {
-                        continue
-                    }
-                    dateOccurrences(rule, trigger, plan!, index, audience, range, into: &found)
+                    guard mayFall(index, trigger, plan!) else { continue }
+                    dateOccurrences(rule, trigger, plan!, audience, range, into: &found)
                 case .after(let trigger):
-                    guard let audience = audience(of: rule, for: index) else { continue }
-                    afterOccurrences(rule, trigger, index, audience, range, history.events, into: &found)
+                    afterOccurrences(rule, trigger, audience, range, history.events, into: &found)
                 case .every(let trigger):
-                    guard let audience = audience(of: rule, for: index) else { continue }
-                    everyOccurrences(rule, trigger, index, audience, range, history, now: now, into: &found)
+                    everyOccurrences(rule, trigger, audience, range, history, now: now, into: &found)
                 }
             }
             return found
         }.filter { !$0.isEmpty }
     }
 
-    /// Who a rule's reminder for a contact goes to, and in which zone; `nil` when there is nobody
-    /// (no owner, or an owner without a manager) — `tickler check` warns about those.
-    struct Audience {
-        var id: String
-        var zone: ZoneRules
+    /// Which rule the entries being made belong to.
+    struct Made {
+        var rule: Int16
     }
 
-    func audience(of rule: Rule, for index: Int) -> Audience? {
-        switch rule.recipient {
-        case .contact:
-            return Audience(id: contacts[index].id, zone: contactZones[index])
+    /// The contact an occurrence is for, and the zone of the person it goes to.
+    struct Audience {
+        var contact: Int
+        var zone: ZoneRules
+        var made: Made
+    }
+
+    /// The zone of the person a rule's reminder for a contact goes to; `nil` when there is nobody
+    /// (no owner, or an owner without a manager) — `tickler check` warns about those.
+    func audienceZone(of rule: Rule, for index: Int) -> ZoneRules? {
+        guard let owner = audienceOwner(rule.recipient, for: index) else { return nil }
+        return owner < 0 ? contactZones[index] : ownerList[owner].zone
+    }
+
+    /// The id of the person a rule's reminder for a contact goes to.
+    func audienceID(_ recipient: Rule.Recipient, for index: Int) -> String? {
+        guard let owner = audienceOwner(recipient, for: index) else { return nil }
+        return owner < 0 ? contacts[index].id : ownerList[owner].id
+    }
+
+    /// The index in `ownerList` of the person a reminder goes to: -1 for the contact itself, `nil`
+    /// for nobody.
+    private func audienceOwner(_ recipient: Rule.Recipient, for index: Int) -> Int? {
+        switch recipient {
+        case .contact: return -1
         case .owner:
             let owner = Int(contactOwners[index])
-            guard owner >= 0 else { return nil }
-            return Audience(id: ownerList[owner].id, zone: ownerList[owner].zone)
+            return owner >= 0 ? owner : nil
         case .manager:
             let owner = Int(contactOwners[index])
             guard owner >= 0 else { return nil }
             let manager = ownerList[owner].manager
-            guard manager >= 0 else { return nil }
-            return Audience(id: ownerList[manager].id, zone: ownerList[manager].zone)
+            return manager >= 0 ? manager : nil
         }
     }
 
@@ -160,49 +190,13 @@ public struct Schedule: Sendable {
         return window.nextOpening(atOrAfter: instant, in: zone)
     }
 
-    func make(
-        _ rule: Rule, _ index: Int, _ audience: Audience, key: String, due: Int64, day: CivilDate,
-        detail: Occurrence.Detail
-    ) -> Occurrence {
-        Occurrence(
-            key: key, rule: rule.name, contact: contacts[index].id, to: rule.recipient, recipient: audience.id,
-            channel: rule.channel, due: due, offset: audience.zone.offset(at: due), day: day, detail: detail)
-    }
-
-    /// `RULE/CONTACT/YYYY-MM-DD`, written in one go (`"\(rule)/\(contact)/\(day)"` makes several
-    /// strings, and a long listing has a key per occurrence).
-    static func key(_ rule: String, _ contact: String, _ day: CivilDate) -> String {
-        guard (1000...9999).contains(day.year) else { return "\(rule)/\(contact)/\(day)" }
-        var rule = rule
-        var contact = contact
-        return rule.withUTF8 { rule in
-            contact.withUTF8 { contact in
-                String(unsafeUninitializedCapacity: rule.count + contact.count + 12) { buffer in
-                    var index = 0
-                    func append(_ byte: UInt8) {
-                        buffer[index] = byte
-                        index += 1
-                    }
-                    func append(_ value: Int, digits: Int) {
-                        var divisor = digits == 4 ? 1000 : 10
-                        while divisor > 0 {
-                            append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-                            divisor /= 10
-                        }
-                    }
-                    for byte in rule { append(byte) }
-                    append(UInt8(ascii: "/"))
-                    for byte in contact { append(byte) }
-                    append(UInt8(ascii: "/"))
-                    append(day.year, digits: 4)
-                    append(UInt8(ascii: "-"))
-                    append(day.month, digits: 2)
-                    append(UInt8(ascii: "-"))
-                    append(day.day, digits: 2)
-                    return index
-                }
-            }
-        }
+    /// The entry of an occurrence due at `due` on the contact's day `day`.
+    func entry(
+        _ audience: Audience, due: Int64, day: CivilDate, number: Int, base: Int64 = 0, event: Int = -1
+    ) -> ScheduledOccurrences.Entry {
+        ScheduledOccurrences.Entry(
+            due: due, base: base, number: number, contact: Int32(audience.contact), day: Int32(day.daysSinceEpoch),
+            event: Int32(event), offset: Int32(audience.zone.offset(at: due)), rule: audience.made.rule)
     }
 
     static let nineAM = TimeOfDay(hour: 9, minute: 0)

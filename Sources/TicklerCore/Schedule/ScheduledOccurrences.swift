@@ -1,0 +1,200 @@
+/// The occurrences of a range as `Schedule` computes them: one small entry per occurrence — the
+/// due instant and numbers that point at the rule, the contact and the event — in `upcoming`'s
+/// order (by due instant, then key).
+///
+/// An `Occurrence` holds six strings, one of them (the key) made for it alone; a long listing
+/// would make a hundred thousand of them only to write them out and free them. Entries are made,
+/// sorted and filtered instead, and turn into `Occurrence`s where one is needed
+/// (`occurrences`, `subscript`), or are written straight out (`jsonUTF8`).
+public struct ScheduledOccurrences: Sendable {
+    let schedule: Schedule
+    /// The rules the entries point at (`Entry.rule`).
+    let rules: [Rule]
+    let events: EventIndex
+    private(set) var entries: [Entry]
+    /// The contacts' ids, one after another (`Entry.contactID`): the listing is in due order, which
+    /// visits the contacts in no order at all, and reading each id from its `Contact` would miss
+    /// the cache on almost every line; copied in the order the entries are made, they are close by.
+    let contactIDs: [UInt8]
+    /// The days of the entries' keys, written out once.
+    let dayTexts: DayTexts
+    /// Each rule's name, channel and `to` as UTF-8, for writing keys and listings.
+    let ruleTexts: [RuleText]
+
+    struct RuleText: Sendable {
+        var name: [UInt8]
+        var channel: [UInt8]
+        var to: [UInt8]
+        /// Whether keys end in the day (`date` and `every` rules) rather than the event id.
+        var endsInDay: Bool
+    }
+
+    /// One occurrence, in 48 bytes.
+    struct Entry: Sendable, Equatable {
+        var due: Int64
+        /// `after`: the base instant the series counts from; `every`: when the clock started.
+        var base: Int64 = 0
+        /// `date`: the lead in days; `after`: the repeat number; `every`: the cycle.
+        var number: Int
+        var contact: Int32
+        /// The contact's calendar day, in days since 1970-01-01.
+        var day: Int32
+        /// `after`: the event's position in the event index; -1 otherwise.
+        var event: Int32 = -1
+        /// The recipient's UTC offset at `due`, seconds east.
+        var offset: Int32
+        var rule: Int16
+        /// Where the contact's id is in `contactIDs` (set by `init`).
+        var contactID: Range<Int32> = 0..<0
+    }
+
+    init(schedule: Schedule, rules: [Rule], events: EventIndex, entries: [Entry]) {
+        self.schedule = schedule
+        self.rules = rules
+        self.events = events
+        var entries = entries
+        var ids: [UInt8] = []
+        ids.reserveCapacity(entries.count * 12)
+        schedule.contacts.withUnsafeBufferPointer { contacts in
+            var last = (contact: Int32(-1), range: Range<Int32>(uncheckedBounds: (0, 0)))
+            for index in entries.indices {
+                let contact = entries[index].contact
+                if contact != last.contact {
+                    let start = Int32(ids.count)
+                    Self.withBytes(contacts[Int(contact)].id) { ids.append(contentsOf: $0) }
+                    last = (contact, start..<Int32(ids.count))
+                }
+                entries[index].contactID = last.range
+            }
+        }
+        precondition(ids.count < Int(Int32.max), "too many contact ids")
+        contactIDs = ids
+        self.entries = entries
+        dayTexts = DayTexts(entries)
+        ruleTexts = rules.map { rule in
+            let endsInDay = if case .after = rule.trigger { false } else { true }
+            return RuleText(
+                name: Array(rule.name.utf8), channel: Array(rule.channel.utf8), to: Array(rule.recipient.rawValue.utf8),
+                endsInDay: endsInDay)
+        }
+    }
+
+    public var count: Int { entries.count }
+    public var isEmpty: Bool { entries.isEmpty }
+
+    /// The occurrence at `index` (0 ..< `count`).
+    public subscript(index: Int) -> Occurrence { occurrence(entries[index]) }
+
+    /// Every occurrence, in order.
+    public var occurrences: [Occurrence] { entries.map(occurrence) }
+
+    /// The key of the occurrence at `index`.
+    public func key(at index: Int) -> String { key(entries[index]) }
+
+    /// Every occurrence's key, in order.
+    public var keys: [String] { entries.map(key) }
+
+    /// Leaves out the occurrences whose keys are in `keys` (those delivered already).
+    public mutating func removeAll(keys: Set<String>) {
+        guard !keys.isEmpty else { return }
+        let all = self
+        entries.removeAll { keys.contains(all.key($0)) }
+    }
+
+    func occurrence(_ entry: Entry) -> Occurrence {
+        let rule = rules[Int(entry.rule)]
+        let index = Int(entry.contact)
+        let contact = schedule.contacts[index]
+        let detail: Occurrence.Detail
+        switch rule.trigger {
+        case .date(let trigger):
+            let anniversary = CivilDate(daysSinceEpoch: Int(entry.day) + entry.number)
+            detail = .date(
+                anniversary: anniversary, leadDays: entry.number,
+                years: schedule.years(of: contact, trigger, inYear: anniversary.year))
+        case .after:
+            detail = .after(event: events.event(at: Int(entry.event)), repeatIndex: entry.number, base: entry.base)
+        case .every:
+            detail = .every(cycle: entry.number, start: entry.base)
+        }
+        return Occurrence(
+            key: key(entry), rule: rule.name, contact: contact.id, to: rule.recipient,
+            recipient: schedule.audienceID(rule.recipient, for: index) ?? "", channel: rule.channel, due: entry.due,
+            offset: Int(entry.offset), day: CivilDate(daysSinceEpoch: Int(entry.day)), detail: detail)
+    }
+
+    func key(_ entry: Entry) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64)
+        forEachKeyPart(entry) { bytes.append(contentsOf: $0) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Calls `part` with the UTF-8 bytes of the entry's key, one part after another:
+    /// `RULE/CONTACT/YYYY-MM-DD`, `RULE/CONTACT/EVENT-ID` or `RULE/CONTACT/EVENT-ID/N` (as
+    /// `Schedule.key` and the `after` trigger write them).
+    func forEachKeyPart(_ entry: Entry, _ part: (UnsafeBufferPointer<UInt8>) -> Void) {
+        let rule = Int(entry.rule)
+        ruleTexts[rule].name.withUnsafeBufferPointer(part)
+        part(Self.slash)
+        withContactID(entry, part)
+        part(Self.slash)
+        if ruleTexts[rule].endsInDay {
+            let slot = Int(entry.day) - dayTexts.first
+            guard dayTexts.bytes.indices.contains(slot * 10), dayTexts.bytes[slot * 10] != 0 else {
+                return Self.withBytes(CivilDate(daysSinceEpoch: Int(entry.day)).description, part)
+            }
+            dayTexts.bytes.withUnsafeBufferPointer {
+                part(UnsafeBufferPointer(rebasing: $0[(slot * 10)..<(slot * 10 + 10)]))
+            }
+        } else {
+            Self.withBytes(events.event(at: Int(entry.event)).id, part)
+            if entry.number > 0 { Self.withBytes("/\(entry.number)", part) }
+        }
+    }
+
+    private static var slash: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: ("/" as StaticString).utf8Start, count: 1)
+    }
+
+    /// `YYYY-MM-DD` of each day from `first` on, ten bytes a day, for the days of the entries'
+    /// keys (years 1000–9999; others are written as `CivilDate` writes them).
+    struct DayTexts: Sendable {
+        var first = 0
+        var bytes: [UInt8] = []
+
+        init(_ entries: [Entry]) {
+            guard let low = entries.lazy.map(\.day).min(), let high = entries.lazy.map(\.day).max(),
+                high - low < 100_000
+            else { return }
+            first = Int(low)
+            for day in Int(low)...Int(high) {
+                let date = CivilDate(daysSinceEpoch: day)
+                guard (1000...9999).contains(date.year) else {
+                    bytes.append(contentsOf: repeatElement(0, count: 10))
+                    continue
+                }
+                bytes.append(contentsOf: date.description.utf8)
+            }
+        }
+    }
+
+    /// The UTF-8 bytes of the entry's contact's id.
+    func withContactID<R>(_ entry: Entry, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        contactIDs.withUnsafeBufferPointer {
+            body(UnsafeBufferPointer(rebasing: $0[Int(entry.contactID.lowerBound)..<Int(entry.contactID.upperBound)]))
+        }
+    }
+
+    /// The UTF-8 bytes of `text`, without copying a native string.
+    static func withBytes<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        var text = text
+        return text.withUTF8(body)
+    }
+
+    /// Sorts the entries in `upcoming`'s order: by due instant, then key (equal ones keep their order).
+    mutating func sort() {
+        let order = OccurrenceSorting.order(entries, keyParts: forEachKeyPart)
+        entries = order.map { entries[$0] }
+    }
+}

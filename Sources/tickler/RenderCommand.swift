@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TicklerCore
+import TicklerDelivery
 
 /// `tickler render RULE CONTACT`: the next occurrence's message, rendered.
 struct RenderCommand: ParsableCommand {
@@ -27,6 +28,9 @@ struct RenderCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("The instant to look from, RFC 3339 (default: now).", valueName: "time"))
     var now: String?
+
+    @Flag(help: "Print the exact bytes the channel would send instead of the readable message.")
+    var raw = false
 
     func run() throws {
         // Every problem with the arguments is reported before the command stops.
@@ -67,7 +71,19 @@ struct RenderCommand: ParsableCommand {
             Output.printDiagnostics(diagnostics)
             throw ExitCode(1)
         }
-        Output.write(Self.show(message))
+        guard raw else { return Output.write(Self.show(message)) }
+        let courier = Courier(channels: config.channels, environment: ProcessInfo.processInfo.environment)
+        switch courier.outgoing(message, now: next.due) {
+        case .success(.mail(let mail)): Output.write(mail.bytes)
+        case .success(.json(let bytes)): Output.write(bytes + [10])
+        case .success(.webhook(let request)):
+            var head = "POST \(request.redactedURL)\r\nContent-Type: application/json\r\n"
+            for header in request.headers { head += "\(header.name): \(header.value)\r\n" }
+            Output.write(Array((head + "\r\n").utf8) + request.body + [10])
+        case .failure(let failure):
+            Output.printError(failure.description)
+            throw ExitCode(1)
+        }
     }
 
     /// Why a rule has nothing for a contact: the first of its conditions the contact fails.

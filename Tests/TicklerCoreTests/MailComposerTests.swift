@@ -40,6 +40,7 @@ import TicklerTestSupport
         return RenderedMessage(
             occurrence: occurrence,
             recipient: .init(id: "acme-zhang", name: name, email: "zhang.wei@example.cn", language: "zh"),
+            contact: .init(id: "acme-zhang", name: name, email: "zhang.wei@example.cn", language: "zh"),
             templatePath: "templates/birthday-greeting.txt", language: "zh", subject: subject, text: text, html: html)
     }
 

@@ -51,7 +51,10 @@ public struct MessageRenderer: Sendable {
         }
         guard !diagnostics.hasErrors else { return (nil, diagnostics) }
         let message = RenderedMessage(
-            occurrence: occurrence, recipient: recipient, templatePath: template.textPath, language: language,
+            occurrence: occurrence, recipient: recipient,
+            contact: .init(
+                id: contact.id, name: contact.name, email: contact.email, language: contact.language ?? config.language),
+            templatePath: template.textPath, language: language,
             subject: template.subject.map { $0.render(values) }, text: template.body.render(values),
             html: template.html?.render(values))
         return (message, diagnostics)

@@ -19,6 +19,7 @@ import Testing
         ("callback-escalation", [(.after, nil)], false),
         ("complaint-follow-up", [(.after, nil)], false),
         ("satisfaction-visit", [(.after, nil)], false),
+        ("new-inquiry", [(.after, nil)], false),
     ]
 
     static func source(_ name: String, language: String?, html: Bool) throws -> TemplateSource {

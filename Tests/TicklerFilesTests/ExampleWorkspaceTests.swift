@@ -10,12 +10,12 @@ import TicklerTestSupport
             configPath: RepositoryRoot.path("etc/tickler.yaml"), reader: FileSystemReader())
         #expect(diagnostics.all.map(\.description) == [])
         let loaded = try #require(workspace)
-        #expect(loaded.config.rules.count == 10)
+        #expect(loaded.config.rules.count == 11)
         #expect(loaded.config.channels.keys.sorted() == ["email", "outbox", "sales-chat"])
         #expect(
             loaded.templates.keys.sorted() == [
                 "birthday-greeting", "birthday-heads-up", "callback-escalation", "callback-overdue", "check-in",
-                "complaint-follow-up", "satisfaction-visit", "thank-you",
+                "complaint-follow-up", "new-inquiry", "satisfaction-visit", "thank-you",
             ])
         #expect(loaded.templates.values.allSatisfy { $0.keys.contains(nil) && $0.keys.contains("en") })
         #expect(Set(loaded.config.rules.map(\.channel)) == ["outbox"])

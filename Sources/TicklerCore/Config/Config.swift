@@ -15,6 +15,9 @@ public struct Config: Sendable {
     public var templatesDirectory: String
     /// `catch_up:` — how late a reminder missed during downtime may still go out. Default 24h.
     public var catchUp: TimeSpan
+    /// `retry:` — how the daemon retries transient delivery failures (*extension*; default 30s
+    /// doubling to 1h, giving up after 24h, as the SPEC's guarantees say).
+    public var retry: RetryPolicy
     public var owners: [String: Owner]
     public var channels: [String: Channel]
     public var rules: [Rule]
@@ -22,7 +25,8 @@ public struct Config: Sendable {
     public init(
         path: String, timezone: String, language: String = Config.defaultLanguage, statePath: String,
         contactFiles: [SourcePath] = [], templatesDirectory: String, catchUp: TimeSpan = Config.defaultCatchUp,
-        owners: [String: Owner] = [:], channels: [String: Channel] = [:], rules: [Rule] = []
+        retry: RetryPolicy = RetryPolicy(), owners: [String: Owner] = [:], channels: [String: Channel] = [:],
+        rules: [Rule] = []
     ) {
         self.path = path
         self.timezone = timezone
@@ -31,6 +35,7 @@ public struct Config: Sendable {
         self.contactFiles = contactFiles
         self.templatesDirectory = templatesDirectory
         self.catchUp = catchUp
+        self.retry = retry
         self.owners = owners
         self.channels = channels
         self.rules = rules

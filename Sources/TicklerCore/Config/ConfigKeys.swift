@@ -2,8 +2,11 @@
 /// a test keeps `etc/tickler.schema.json` in agreement with these lists.
 public enum ConfigKeys {
     public static let topLevel = [
-        "timezone", "language", "state", "contacts", "templates", "catch_up", "owners", "channels", "rules",
+        "timezone", "language", "state", "contacts", "templates", "catch_up", "retry", "owners", "channels",
+        "rules",
     ]
+    /// `retry:` — the daemon's backoff for transient failures.
+    public static let retry = ["first", "max", "give_up"]
     public static let owner = ["name", "email", "timezone", "manager", "language"]
     public static let fileChannel = ["type", "path", "format", "from"]
     public static let smtpChannel = [

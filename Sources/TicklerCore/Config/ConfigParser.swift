@@ -53,13 +53,33 @@ public enum ConfigParser {
                 SourcePath(path: resolve($0.text), location: $0.node.location)
             }
             let catchUp = map.duration("catch_up", diagnostics: &diagnostics) ?? Config.defaultCatchUp
+            let retry = parseRetry()
             let owners = parseOwners()
             let channels = parseChannels()
             let rules = parseRules(owners: owners, channels: channels)
             guard let timezone else { return nil }
             return Config(
                 path: path, timezone: timezone, language: language, statePath: state, contactFiles: contacts,
-                templatesDirectory: templates, catchUp: catchUp, owners: owners, channels: channels, rules: rules)
+                templatesDirectory: templates, catchUp: catchUp, retry: retry, owners: owners, channels: channels,
+                rules: rules)
+        }
+
+        /// `retry: { first: 30s, max: 1h, give_up: 24h }`, each key optional.
+        mutating func parseRetry() -> RetryPolicy {
+            var policy = RetryPolicy()
+            guard let node = map.value("retry", diagnostics: &diagnostics),
+                let retry = MappingReader(
+                    node, context: "'retry'", allowed: ConfigKeys.retry, diagnostics: &diagnostics)
+            else { return policy }
+            if let first = retry.duration("first", diagnostics: &diagnostics) { policy.initialDelay = first.seconds }
+            if let most = retry.duration("max", diagnostics: &diagnostics) { policy.maximumDelay = most.seconds }
+            if let giveUp = retry.duration("give_up", diagnostics: &diagnostics) { policy.giveUpAfter = giveUp.seconds }
+            if policy.maximumDelay < policy.initialDelay, let key = retry.key("max") {
+                diagnostics.error(
+                    "retry 'max' is shorter than 'first'", at: key.location,
+                    notes: [.init("the wait doubles from 'first' up to 'max'; make 'max' at least 'first'")])
+            }
+            return policy
         }
 
         func resolve(_ path: String) -> String { Paths.resolve(path, against: directory) }

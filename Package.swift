@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // libcurl, reached through a system-library target with a typed C shim (curl's setopt and
@@ -28,6 +29,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                // HMAC-SHA256 for webhook signatures (Standard Webhooks, DingTalk, Feishu)
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Reading configuration, contact and template files from disk for the core.
@@ -43,12 +46,22 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The daemon: Dispatch timers, signals, file watching and reload, the outbox loop.
+        .target(
+            name: "TicklerDaemon",
+            dependencies: [
+                "TicklerCore", "TicklerFiles", "TicklerStore", "TicklerDelivery",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "tickler",
             dependencies: [
                 "TicklerCore",
                 "TicklerFiles",
                 "TicklerStore",
+                "TicklerDelivery",
+                "TicklerDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -57,6 +70,11 @@ let package = Package(
         .target(
             name: "TicklerDelivery",
             dependencies: ["CCurl", "TicklerCore"]
+        ),
+        // Throughput benchmarks of the delivery paths (bench/delivery.sh); not installed.
+        .executableTarget(
+            name: "tickler-bench",
+            dependencies: ["TicklerCore", "TicklerDelivery"]
         ),
         .target(
             name: "TicklerTestSupport",
@@ -92,6 +110,12 @@ let package = Package(
             // TicklerStore: to record deliveries in a test's state file, as the daemon would
             dependencies: ["TicklerTestSupport", "TicklerStore"],
             exclude: ["Corpus"]
+        ),
+        .testTarget(
+            name: "TicklerDaemonTests",
+            // runs the built `tickler run` against aiosmtpd, an HTTP receiver and real SQLite files;
+            // TicklerStore and TicklerCore to read the state store and derive keys as the daemon does
+            dependencies: ["TicklerTestSupport", "TicklerStore", "TicklerCore"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -15,6 +15,9 @@ struct Tickler: AsyncParsableCommand {
             Exit codes: 0 success, 1 bad input (configuration, contact, template or event file errors), \
             3 delivery failed, 64 usage error.
             """,
-        subcommands: [CheckCommand.self, UpcomingCommand.self, RenderCommand.self, EventCommand.self]
+        subcommands: [
+            RunCommand.self, CheckCommand.self, UpcomingCommand.self, RenderCommand.self, SendTestCommand.self,
+            EventCommand.self, StatusCommand.self, HistoryCommand.self,
+        ]
     )
 }

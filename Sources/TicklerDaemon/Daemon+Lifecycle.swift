@@ -1,0 +1,122 @@
+import Dispatch
+import Foundation
+import Logging
+import TicklerCore
+import TicklerFiles
+import TicklerStore
+
+/// Signals, file changes, reloads and shutdown.
+extension Daemon {
+    func installSignals() {
+        for (number, handler) in [(SIGHUP, reload), (SIGTERM, shutDown), (SIGINT, shutDown)] as [(Int32, () -> Void)] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler(handler: handler)
+            source.resume()
+            signalSources.append(source)
+        }
+    }
+
+    /// Watches the directories of the configuration, the contact files, the templates and the store.
+    func installWatcher() {
+        if watcher == nil {
+            watcher = FileWatcher(queue: queue) { [unowned self] paths in changed(paths) }
+            if watcher == nil { logger.warning("cannot watch files (inotify); reload with SIGHUP") }
+        }
+        let state = loaded.workspace.config.statePath
+        var directories = Set(loaded.watchedFiles.map(Self.directory(of:)))
+        directories.insert(loaded.templatesDirectory)
+        directories.insert(Self.directory(of: state))
+        for missing in watcher?.watch(directories) ?? [] {
+            logger.warning("cannot watch a directory", metadata: ["path": "\(missing)"])
+        }
+    }
+
+    /// Sorts file changes into "reload" (configuration, contacts, templates) and "look for events"
+    /// (the store), each coalesced: an editor's save is several events.
+    private func changed(_ paths: [String]) {
+        let state = loaded.workspace.config.statePath
+        let files = loaded.watchedFiles
+        let templates = loaded.templatesDirectory + "/"
+        var reloadNeeded = false
+        var storeChanged = false
+        for path in paths {
+            if path == state || path == state + "-wal" {
+                storeChanged = true
+            } else if files.contains(path)
+                || (path.hasPrefix(templates) && !path.dropFirst(templates.count).hasPrefix("."))
+            {
+                reloadNeeded = true
+            }
+        }
+        if storeChanged, !eventCheckScheduled {
+            eventCheckScheduled = true
+            queue.asyncAfter(deadline: .now() + .milliseconds(50)) { [self] in checkEvents() }
+        }
+        if reloadNeeded {
+            pendingReload?.cancel()
+            let work = DispatchWorkItem { [unowned self] in reload() }
+            pendingReload = work
+            queue.asyncAfter(deadline: .now() + .milliseconds(300), execute: work)
+        }
+    }
+
+    /// Loads everything again. A workspace with errors is rejected whole: its diagnostics are logged
+    /// and the running configuration and timers stay.
+    func reload() {
+        pendingReload = nil
+        guard !stopping else { return }
+        let (workspace, diagnostics) = WorkspaceLoader.load(
+            configPath: configuration.configPath, reader: FileSystemReader(), environment: configuration.environment,
+            warningsOnlyWithErrors: true, phaseEnded: { _ in })
+        guard let workspace, !diagnostics.hasErrors else {
+            for diagnostic in diagnostics.sorted where diagnostic.severity == .error {
+                logger.error("\(diagnostic.description)")
+            }
+            logger.error(
+                "reload rejected; the running configuration stays",
+                metadata: ["errors": "\(diagnostics.errorCount)"])
+            return
+        }
+        let now = Self.now()
+        loaded = Loaded(workspace: workspace, environment: configuration.environment)
+        attempt("record first-seen times") { () throws(StoreError) in try recordFirstSeen(now: now) }
+        replanAll(now: now)
+        installWatcher()
+        logger.info(
+            "reloaded",
+            metadata: [
+                "rules": "\(workspace.config.rules.count)", "contacts": "\(workspace.contacts.count)",
+                "planned": "\(agenda.count)",
+            ])
+        fire()
+    }
+
+    /// Stops taking new work; lets deliveries in flight finish (at most `shutdownGrace`), then exits 0.
+    /// An attempt cut off stays `sending` in the outbox and is retried, with the same key, at the
+    /// next start.
+    func shutDown() {
+        guard !stopping else { return }
+        stopping = true
+        timer?.cancel()
+        timer = nil
+        logger.info("shutting down", metadata: ["in_flight": "\(inFlight.count)"])
+        guard !inFlight.isEmpty else { exitNow() }
+        queue.asyncAfter(deadline: .now() + configuration.shutdownGrace) { [self] in
+            logger.warning(
+                "deliveries still in flight at shutdown; they are retried at the next start",
+                metadata: ["in_flight": "\(inFlight.count)"])
+            exitNow()
+        }
+    }
+
+    func exitNow() -> Never {
+        logger.info("stopped")
+        Foundation.exit(0)
+    }
+
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}

@@ -1,0 +1,202 @@
+import Dispatch
+import Foundation
+import Logging
+import TicklerCore
+import TicklerDelivery
+import TicklerStore
+
+/// `tickler run`: plans occurrences, arms one Dispatch timer at the earliest due instant, moves what
+/// falls due into the durable outbox and delivers it, retries, reloads on edits and SIGHUP, and stops
+/// cleanly on SIGTERM/SIGINT.
+///
+/// Everything mutable is confined to `queue` (a serial queue; `DispatchSourceTimer` and the other
+/// sources belong to it), which is why the class is `@unchecked Sendable`. Deliveries run as tasks —
+/// transports keep blocking libcurl calls on their own queues — and report back onto `queue`.
+///
+/// The plan covers `[watermark, horizon)`. The watermark, kept in the store (`scheduled_through`),
+/// says that every occurrence due before it has been offered to the outbox; the outbox keys rows by
+/// occurrence key and ignores a key it has, so offering twice (after a crash, a reload, an event) never
+/// delivers twice. The horizon is planned `horizonSpan` ahead and extended when half of it is used.
+///
+/// Events are read by sequence number. The store keeps the highest one whose occurrences have been
+/// planned and, where due, offered (`events_planned_through`); events after it — recorded while the
+/// daemon was down — are planned at start as `tickler event add` would have had them planned while
+/// it ran, including what they made due within `catch_up` before the watermark.
+public final class Daemon: @unchecked Sendable {
+    public struct Configuration: Sendable {
+        public var configPath: String
+        public var environment: [String: String]
+        /// How far ahead occurrences are planned (seconds). The timer wakes to plan more when half of it
+        /// has passed.
+        public var horizonSpan: Int64 = 2 * 86_400
+        /// How long SIGTERM waits for deliveries in flight (seconds).
+        public var shutdownGrace: Double = 10
+        /// How many outbox rows one channel takes from the store at a time.
+        public var batch: Int = 200
+        /// How long to wait before trying the store again after it failed (seconds).
+        public var storeRetryDelay: Int64 = 5
+
+        /// The retry policy is the configuration's `retry:` (and a reload's).
+        public init(configPath: String, environment: [String: String]) {
+            self.configPath = configPath
+            self.environment = environment
+        }
+    }
+
+    let configuration: Configuration
+    let logger: Logger
+    let queue = DispatchQueue(label: "tickler.daemon")
+    let store: SQLiteStore
+    /// What the daemon works from; replaced whole by a reload that succeeds.
+    var loaded: Loaded
+    var history = Schedule.History()
+    /// Every event in the store, and the highest sequence number read.
+    var events: [Event] = []
+    var lastEventSequence: Int64 = 0
+    /// The highest sequence number whose events are planned, as the store has it.
+    var plannedEventSequence: Int64 = 0
+    var agenda = Agenda()
+    var watermark: Int64 = 0
+    var horizon: Int64 = 0
+    /// Per channel: rows taken from the outbox and waiting for a free slot, and deliveries in flight.
+    var waiting: [String: [OutboxWork]] = [:]
+    var inFlight: [String: String] = [:]
+    var busy: [String: Int] = [:]
+    /// Channels whose last batch from the store was full: there may be more to take.
+    var mayHaveMore: Set<String> = []
+    var stopping = false
+    var timer: DispatchSourceTimer?
+    var watcher: FileWatcher?
+    var signalSources: [DispatchSourceSignal] = []
+    var pendingReload: DispatchWorkItem?
+    var eventCheckScheduled = false
+    /// Set when the store failed: the timer wakes then to try again, not sooner.
+    var storePausedUntil: Int64?
+
+    /// - Parameters:
+    ///   - workspace: the loaded, checked workspace (`tickler run` reports its errors before starting).
+    ///   - store: the state store, opened for writing.
+    public init(configuration: Configuration, workspace: Workspace, store: SQLiteStore, logger: Logger) {
+        self.configuration = configuration
+        self.store = store
+        self.logger = logger
+        loaded = Loaded(workspace: workspace, environment: configuration.environment)
+    }
+
+    /// Starts the daemon on its queue and returns; the caller then parks the main thread
+    /// (`dispatchMain()`). Failures to read the store at start-up end the process with exit 1.
+    public func start() {
+        queue.async { [self] in
+            do throws(StoreError) {
+                try begin()
+            } catch {
+                logger.critical("cannot start", metadata: ["error": "\(error.message)"])
+                Foundation.exit(1)
+            }
+        }
+    }
+
+    private func begin() throws(StoreError) {
+        // First, so that a SIGTERM during a long first plan still ends the process cleanly.
+        installSignals()
+        let now = Self.now()
+        history.firstSeen = try store.firstSeen()
+        try recordFirstSeen(now: now)
+        plannedEventSequence = try store.metaValue(Self.eventsPlannedName).flatMap { Int64($0) } ?? 0
+        try readNewEvents()
+        watermark = try store.scheduledThrough() ?? now
+        horizon = now + configuration.horizonSpan
+        let started = Date()
+        agenda = Agenda(
+            loaded.schedule.occurrences(in: min(watermark, horizon)..<horizon, history: history, now: now))
+        // Events recorded while the daemon was down (or before its first run) may have made reminders
+        // due before the watermark: those within `catch_up` go out now, as they would have had it run.
+        let late = plannedEventSequence == 0 ? events : try store.events(afterSequence: plannedEventSequence).events
+        replan(contacts: Set(late.map(\.contact)), events: Set(late.map(\.id)), now: now)
+        logger.info(
+            "started",
+            metadata: [
+                "rules": "\(loaded.workspace.config.rules.count)", "contacts": "\(loaded.workspace.contacts.count)",
+                "planned": "\(agenda.count)", "scheduled_through": "\(Timestamp.format(watermark, offset: 0))",
+                "plan_ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
+            ])
+        installWatcher()
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.setEventHandler { [unowned self] in fire() }
+        timer.resume()
+        self.timer = timer
+        mayHaveMore = Set(loaded.workspace.config.channels.keys)
+        fire()
+    }
+
+    /// The timer's work: plan further if due, move what fell due into the outbox, deliver, re-arm.
+    func fire() {
+        guard !stopping else { return }
+        let now = Self.now()
+        storePausedUntil = nil
+        if now >= horizon - configuration.horizonSpan / 2 { extendHorizon(now: now) }
+        let due = agenda.popDue(through: now)
+        if !due.isEmpty, !offer(due, now: now) {
+            // The store did not take them: they stay planned, and the marks where they are, until it does.
+            agenda.insert(due)
+        } else {
+            markPlanned(through: now)
+        }
+        // Retries whose time has come are in the store: look again on every channel.
+        mayHaveMore.formUnion(loaded.workspace.config.channels.keys)
+        pump(now: now)
+        arm(now: now)
+    }
+
+    /// Records in the store that every occurrence due through `now`, and every event read so far,
+    /// has been planned and offered.
+    private func markPlanned(through now: Int64) {
+        if watermark <= now {
+            watermark = now + 1
+            attempt("record the watermark") { () throws(StoreError) in try store.setScheduledThrough(watermark) }
+        }
+        if plannedEventSequence < lastEventSequence {
+            let sequence = lastEventSequence
+            attempt("record the events planned") { () throws(StoreError) in
+                try store.setMetaValue(String(sequence), for: Self.eventsPlannedName)
+                plannedEventSequence = sequence
+            }
+        }
+    }
+
+    /// Arms the timer at the earliest of: the next planned occurrence, the next retry, and the time to
+    /// plan further — or, after the store failed, at the time to try it again. Never polls: with
+    /// nothing due the daemon sleeps until then. `now` must be the instant `pump(now:)` last used, so
+    /// that a retry falling due in between is either started or waited for.
+    func arm(now: Int64) {
+        guard !stopping, let timer else { return }
+        var next = horizon - configuration.horizonSpan / 2
+        if let due = agenda.next?.due { next = min(next, due) }
+        // Retries already due that did not start wait for a free connection of their channel: the
+        // end of a delivery pumps again. Waking for them now would only spin.
+        attempt("read the next retry time") { () throws(StoreError) in
+            if let retry = try store.nextRetryAt(after: now) { next = min(next, retry) }
+        }
+        if let paused = storePausedUntil { next = paused }
+        timer.schedule(wallDeadline: DispatchWallTime(timespec: timespec(tv_sec: Int(next), tv_nsec: 0)))
+    }
+
+    /// Runs a store operation whose failure is logged, not fatal: the timer wakes again after
+    /// `storeRetryDelay` to try once more. Returns whether it succeeded.
+    @discardableResult
+    func attempt(_ what: String, _ body: () throws(StoreError) -> Void) -> Bool {
+        do throws(StoreError) {
+            try body()
+            return true
+        } catch {
+            logger.error("cannot \(what)", metadata: ["error": "\(error.message)"])
+            storePausedUntil = Self.now() + configuration.storeRetryDelay
+            return false
+        }
+    }
+
+    /// The `meta` entry that holds ``plannedEventSequence``.
+    static let eventsPlannedName = "events_planned_through"
+
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970.rounded(.down)) }
+}

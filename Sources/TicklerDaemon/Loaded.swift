@@ -1,0 +1,34 @@
+import TicklerCore
+import TicklerDelivery
+
+/// What the daemon works from, built from one successfully loaded workspace: replaced whole by a
+/// reload, so a broken edit never leaves half a configuration running.
+struct Loaded {
+    let workspace: Workspace
+    let schedule: Schedule
+    let renderer: MessageRenderer
+    let courier: Courier
+
+    init(workspace: Workspace, environment: [String: String]) {
+        self.workspace = workspace
+        schedule = Schedule(config: workspace.config, contacts: workspace.contacts)
+        renderer = MessageRenderer(workspace: workspace, schedule: schedule)
+        courier = Courier(channels: workspace.config.channels, environment: environment)
+    }
+
+    /// The files whose change reloads everything: the configuration, the contact files, and every
+    /// file in the templates directory.
+    var watchedFiles: Set<String> {
+        let config = workspace.config
+        return Set([config.path] + config.contactFiles.map(\.path))
+    }
+
+    var templatesDirectory: String { workspace.config.templatesDirectory }
+
+    /// The effective `catch_up` of a rule, in seconds.
+    func catchUp(of rule: String) -> Int64 {
+        let config = workspace.config
+        let span = config.rules.first { $0.name == rule }?.catchUp ?? config.catchUp
+        return Int64(span.seconds)
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import TicklerCore
+import TicklerStore
+
+/// `tickler history [CONTACT]`: delivery attempts, newest first.
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "List delivery attempts, newest first, for every contact or one.",
+        discussion: """
+            Each line is one attempt (or an entry never attempted: missed, failed to render): when, the \
+            occurrence key, the channel, the outcome and the server's answer or the error.
+
+            Example:
+              tickler history acme-zhang --config etc/tickler.yaml
+            """
+    )
+
+    @OptionGroup var options: ConfigOptions
+
+    @Argument(help: "Only this contact's reminders.")
+    var contact: String?
+
+    @Option(help: ArgumentHelp("How many lines at most.", valueName: "n"))
+    var limit: Int = 100
+
+    func run() throws {
+        let session = try Session.load(options)
+        if let contact, !session.schedule.contacts.contains(where: { $0.id == contact }) {
+            Output.printError(
+                "unknown contact \(QuotedToken(contact))",
+                notes: Suggestion.note(for: contact, in: session.schedule.contacts.map(\.id)))
+            throw ExitCode(1)
+        }
+        guard let store = session.store else {
+            Output.write("no deliveries yet\n")
+            return
+        }
+        let entries: [HistoryEntry]
+        do {
+            entries = try store.history(contact: contact, limit: limit)
+        } catch {
+            throw Session.report(error)
+        }
+        guard !entries.isEmpty else {
+            Output.write("no deliveries yet\n")
+            return
+        }
+        let zone = ZoneRules.named(session.workspace.config.timezone)
+        Output.write(Self.table(entries) { Timestamp.format($0, offset: zone?.offset(at: $0) ?? 0) })
+    }
+
+    static func table(_ entries: [HistoryEntry], time: (Int64) -> String) -> String {
+        TextTable.render(
+            [["TIME", "KEY", "CHANNEL", "ATTEMPT", "OUTCOME", "DETAIL"]]
+                + entries.map {
+                    [
+                        time($0.at), $0.key, $0.channel, $0.attempt.map(String.init) ?? "-", $0.outcome.rawValue,
+                        ($0.detail ?? "").replacingOccurrences(of: "\n", with: " "),
+                    ]
+                })
+    }
+}

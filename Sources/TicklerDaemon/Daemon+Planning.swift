@@ -32,11 +32,11 @@ extension Daemon {
         for rule in loaded.workspace.config.rules {
             // Only `after` rules hang on events: the others' past is what was planned before.
             let late: Bool = if case .after = rule.trigger { true } else { false }
-            let earliest = late ? min(watermark, now - loaded.catchUp(of: rule.name)) : watermark
+            let limit = max(loaded.catchUp(of: rule.name), CatchUp.onTime)
+            let earliest = late ? min(watermark, now - limit) : watermark
             guard earliest < horizon else { continue }
             let found = loaded.schedule.occurrences(
                 of: rule, in: earliest..<horizon, history: history, now: now, contactIndices: indices)
-            let limit = max(loaded.catchUp(of: rule.name), CatchUp.onTime)
             agenda.insert(
                 found.filter { occurrence in
                     guard occurrence.due < watermark else { return true }

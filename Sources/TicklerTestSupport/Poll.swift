@@ -6,7 +6,9 @@ import Foundation
 ///     try await Poll.until("3 messages at the sink", timeout: .seconds(20)) { try sink.messages().count >= 3 }
 ///
 /// It sleeps with `Task.sleep`, not by blocking its thread: Swift Testing runs tests on the
-/// cooperative pool (a thread per core), which a blocked test would take from every other test.
+/// cooperative pool (a thread per core), which a blocked test would take from every other test. The
+/// other side of that: in a busy run a waiting test may get its thread back seconds late. Where the
+/// moment matters — a signal while a delivery is in flight — use ``act(when:timeout:condition:action:)``.
 public enum Poll {
     public struct Timeout: Error, CustomStringConvertible {
         public var description: String
@@ -27,6 +29,33 @@ public enum Poll {
                 throw Timeout(description: "waited \(timeout) for \(what)" + (extra.isEmpty ? "" : ":\n" + extra))
             }
             try await Task.sleep(for: interval)
+        }
+    }
+
+    /// Runs `action` the moment `condition` holds, both on a thread of its own that checks every
+    /// 10 ms, so the moment does not wait for a free thread of the cooperative pool; returns when
+    /// the action has run. Throws ``Timeout`` (naming `what`) after `timeout`, without acting.
+    public static func act(
+        when what: String, timeout: Duration = .seconds(60), condition: @escaping @Sendable () throws -> Bool,
+        action: @escaping @Sendable () -> Void
+    ) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let thread = Thread {
+                let deadline = ContinuousClock.now + timeout
+                do {
+                    while try !condition() {
+                        guard ContinuousClock.now < deadline else {
+                            throw Timeout(description: "waited \(timeout) for \(what)")
+                        }
+                        Thread.sleep(forTimeInterval: 0.01)
+                    }
+                    action()
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            thread.start()
         }
     }
 }

@@ -33,11 +33,12 @@ import TicklerTestSupport
         var generator = SystemRandomNumberGenerator()
         let thresholds = [1...20, 60...100, 130...170, 200...240].map { Int.random(in: $0, using: &generator) }
         for threshold in thresholds {
-            try await Poll.until("\(threshold) messages at the server", timeout: .seconds(60), context: daemon.logTail)
-            {
+            let running = daemon
+            try await Poll.act(when: "\(threshold) messages at the server") {
                 try smtp.messages().count >= threshold
+            } action: {
+                running.kill9()
             }
-            daemon.kill9()
             #expect(try await daemon.waitForExit() == 128 + SIGKILL)
             daemon = try await workspace.startDaemon()
         }

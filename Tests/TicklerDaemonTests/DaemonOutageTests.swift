@@ -68,16 +68,16 @@ import TicklerTestSupport
             contacts: 2, channels: "  hook: { type: webhook, format: generic, url: \"\(http.url)/hook\" }",
             rules: "  - { name: heads-up, after: purchase, delay: 1s, to: contact, channel: hook, template: heads-up }")
         let daemon = try await workspace.startDaemon()
+        let before = try daemon.usage()
         let now = Timestamp.format(SQLiteStore.now(), offset: 0)
         let events = try workspace.directory.write(
             "events.csv", "contact,type,at\nc1,purchase,\(now)\nc2,purchase,\(now)\n")
         #expect(try workspace.tickler("event", "import", events).status == 0)
 
-        // c1's reminder is answered 503 (retry in 1 s); c2's then holds the connection for 4 s.
-        try await Poll.until("the slow delivery to start", context: daemon.logTail) { try http.requests().count == 2 }
-        let before = try daemon.usage()
+        // c1's reminder is answered 503 (retry in 1 s); c2's then holds the connection for 4 s, and
+        // c1's retry waits 3 s of them for it. Everything the daemon does in all that is little work.
         try await Poll.until("the retry, after the slow delivery", context: daemon.logTail) {
-            try http.requests().count == 3
+            try http.requests().count >= 3
         }
         let cpu = try daemon.usage().cpuSeconds - before.cpuSeconds
         #expect(cpu < 0.5, "the daemon used \(cpu) s of CPU waiting for a connection")

@@ -1,8 +1,9 @@
 import Foundation
 import TicklerCore
 
-/// The result of one run as one JSON line: what ran, throughput, wall and CPU time, and the latency
-/// percentiles of a message (compose and send; milliseconds, nearest rank).
+/// The result of one run as one JSON line: what ran, throughput (messages sent without a failure),
+/// wall and CPU time, and the latency percentiles of a message (compose and send, failed ones too;
+/// milliseconds, nearest rank).
 struct BenchReport {
     var bench: String
     var run: BenchCommand.Run
@@ -30,7 +31,7 @@ struct BenchReport {
             ("bench", JSONText.quoted(bench)),
             ("count", "\(run.count)"),
             ("connections", "\(run.connections)"),
-            ("per_s", fixed(wall > 0 ? Double(sorted.count) / wall : 0, 1)),
+            ("per_s", fixed(wall > 0 ? Double(sorted.count - measurement.failures) / wall : 0, 1)),
             ("wall_s", fixed(wall, 3)),
             ("p50_ms", milliseconds(50)),
             ("p90_ms", milliseconds(90)),

@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// A fixed set of connections (the channel's `connections:`), each used by one transfer at a time.
@@ -42,5 +43,24 @@ final class ConnectionPool<Connection: Sendable>: Sendable {
             return state.waiters.removeFirst()
         }
         waiter?.resume(returning: connection)
+    }
+}
+
+/// A connection whose blocking libcurl transfers run on its own serial queue, never on the Swift
+/// concurrency pool.
+protocol QueuedConnection: Sendable {
+    var queue: DispatchQueue { get }
+}
+
+extension ConnectionPool where Connection: QueuedConnection {
+    /// Takes an idle connection (waiting for one if all are busy), runs `transfer` on its queue, and
+    /// gives it back: how each transport sends.
+    func run<Outcome: Sendable>(_ transfer: @escaping @Sendable (Connection) -> Outcome) async -> Outcome {
+        let connection = await acquire()
+        let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
+            connection.queue.async { continuation.resume(returning: transfer(connection)) }
+        }
+        release(connection)
+        return outcome
     }
 }

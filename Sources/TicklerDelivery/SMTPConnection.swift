@@ -7,7 +7,7 @@ import TicklerCore
 ///
 /// `@unchecked Sendable` because the mutable parts — the handle and the dialogue — are confined to
 /// `queue`: `send` checks that it runs there, and the pool hands a connection to one transfer at a time.
-final class SMTPConnection: @unchecked Sendable {
+final class SMTPConnection: QueuedConnection, @unchecked Sendable {
     let queue: DispatchQueue
     private let settings: SMTPTransport.Settings
     /// Created on first use; only touched on `queue`.

@@ -50,13 +50,7 @@ public final class SMTPTransport: Sendable {
         let settings = try settings.get()
         if let problem = settings.problem(with: message) { throw problem }
         guard let pool else { preconditionFailure("resolved settings always come with a pool") }
-        let connection = await pool.acquire()
-        let result = await withCheckedContinuation {
-            (continuation: CheckedContinuation<Result<SMTPReceipt, DeliveryFailure>, Never>) in
-            connection.queue.async { continuation.resume(returning: connection.send(message)) }
-        }
-        pool.release(connection)
-        return try result.get()
+        return try await pool.run { $0.send(message) }.get()
     }
 }
 
@@ -112,10 +106,7 @@ extension SMTPTransport {
                 case .optional: CURLUSESSL_TRY
                 case .off: CURLUSESSL_NONE
                 }
-            let milliseconds = Int(min(channel.transport.timeout.seconds, 86_400) * 1_000)
-            let curl = CurlHandle.Configuration(
-                protocols: "smtp,smtps", connectTimeoutMilliseconds: milliseconds, timeoutMilliseconds: milliseconds,
-                caFile: channel.transport.caFile)
+            let curl = CurlHandle.Configuration(protocols: "smtp,smtps", transport: channel.transport)
             return .success(
                 Settings(
                     channel: channelName, url: url, useSSL: useSSL, username: username, password: password,

@@ -9,7 +9,7 @@ import TicklerCore
 /// checks that it runs there, and the pool hands a connection to one transfer at a time. Closing an
 /// HTTP connection sends nothing, so the handle may be destroyed on any thread once no transfer holds
 /// the connection.
-final class WebhookConnection: @unchecked Sendable {
+final class WebhookConnection: QueuedConnection, @unchecked Sendable {
     let queue: DispatchQueue
     private let configuration: CurlHandle.Configuration
     /// Created on first use; only touched on `queue`.

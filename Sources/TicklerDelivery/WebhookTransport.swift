@@ -81,12 +81,7 @@ public final class WebhookTransport: Sendable {
         let secrets = (settings.secrets + Settings.tokens(in: request.url)).sorted { $0.count > $1.count }
         if let problem = settings.problem(with: request, target: target) { throw problem }
         guard let pool else { preconditionFailure("resolved settings always come with a pool") }
-        let connection = await pool.acquire()
-        let result = await withCheckedContinuation {
-            (continuation: CheckedContinuation<Result<WebhookResponse, CurlError>, Never>) in
-            connection.queue.async { continuation.resume(returning: connection.post(request)) }
-        }
-        pool.release(connection)
+        let result = await pool.run { $0.post(request) }
         let response: WebhookResponse
         switch result {
         case .success(let answered): response = answered
@@ -154,10 +149,7 @@ extension WebhookTransport {
                         .configuration(problem.message, channel: channelName, target: target, operation: operation))
                 }
             }
-            let milliseconds = Int(min(channel.transport.timeout.seconds, 86_400) * 1_000)
-            let curl = CurlHandle.Configuration(
-                protocols: "http,https", connectTimeoutMilliseconds: milliseconds, timeoutMilliseconds: milliseconds,
-                caFile: channel.transport.caFile)
+            let curl = CurlHandle.Configuration(protocols: "http,https", transport: channel.transport)
             return .success(
                 Settings(
                     channel: channelName, url: url, target: target, secret: secret, chatID: chatID, curl: curl,

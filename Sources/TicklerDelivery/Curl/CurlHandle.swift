@@ -1,4 +1,5 @@
 import CCurl
+import TicklerCore
 
 /// One libcurl easy handle, kept alive across transfers so that libcurl reuses its connection.
 ///
@@ -41,6 +42,15 @@ package final class CurlHandle {
             self.caFile = caFile
             self.maxIdleSeconds = maxIdleSeconds
             self.maxResponseBytes = maxResponseBytes
+        }
+
+        /// A channel's settings: `timeout:` (at most a day) for connecting and for the whole transfer,
+        /// and its `ca_file:`.
+        package init(protocols: String, transport: TransportOptions) {
+            let milliseconds = Int(min(transport.timeout.seconds, 86_400) * 1_000)
+            self.init(
+                protocols: protocols, connectTimeoutMilliseconds: milliseconds, timeoutMilliseconds: milliseconds,
+                caFile: transport.caFile)
         }
     }
 

@@ -119,21 +119,18 @@ public final class HTTPSink: @unchecked Sendable {
     /// The PEM certificate the server presents, for `ca_file`; `nil` without TLS.
     public let certificatePath: String?
 
-    private let directory: TemporaryDirectory
-    private let process: Process
-    private let input: Pipe
+    private let server: PythonServer
+    private var directory: TemporaryDirectory { server.directory }
 
     public init(_ configuration: Configuration = Configuration()) throws {
         let directory = try TemporaryDirectory()
-        self.directory = directory
         var settings: [String: Any] = [
-            "directory": directory.path,
             "answers": configuration.answers.map { answer in
                 [
                     "status": answer.status, "headers": answer.headers.map { [$0.name, $0.value] },
                     "body": Data(answer.body).base64EncodedString(), "delay": answer.delay,
                 ] as [String: Any]
-            },
+            }
         ]
         if let idleTimeout = configuration.idleTimeout { settings["idle_timeout"] = idleTimeout }
         if configuration.tls {
@@ -153,47 +150,15 @@ public final class HTTPSink: @unchecked Sendable {
             python = VenvPython.path
         case nil: break
         }
-        try directory.write("settings.json", Array(try JSONSerialization.data(withJSONObject: settings)))
-        try directory.write("sink.py", Self.script)
         try directory.write("requests.jsonl", "")
-
-        let log = try directory.write("sink.log", "")
-        let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        defer { try? logHandle.close() }
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw Failure(description: "no \(python): run bin/setup")
+        do {
+            server = try PythonServer(
+                name: "the HTTP sink", python: python, script: Self.script, settings: settings, directory: directory)
+        } catch let failure as PythonServer.Failure {
+            throw Failure(description: failure.description)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [directory.path("sink.py"), directory.path("settings.json")]
-        let input = Pipe()
-        process.standardInput = input
-        process.standardOutput = logHandle
-        process.standardError = logHandle
-        try process.run()
-        self.process = process
-        self.input = input
-
-        let deadline = Date().addingTimeInterval(20)
-        var port: Int?
-        while port == nil {
-            port = (try? String(contentsOfFile: directory.path("port"), encoding: .utf8)).flatMap { Int($0) }
-            if port != nil { break }
-            guard process.isRunning, Date() < deadline else {
-                process.terminate()
-                let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-                throw Failure(description: "the HTTP sink did not start: \(output.suffix(2_000))")
-            }
-            usleep(10_000)
-        }
-        self.port = port!
-        url = (configuration.tls ? "https" : "http") + "://127.0.0.1:\(self.port)"
-    }
-
-    deinit {
-        try? input.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        port = server.port
+        url = (configuration.tls ? "https" : "http") + "://127.0.0.1:\(port)"
     }
 
     /// Every request received so far, in the order they arrived.
@@ -210,14 +175,10 @@ public final class HTTPSink: @unchecked Sendable {
     }
 
     /// How many connections the server has accepted.
-    public func connectionCount() -> Int {
-        (try? String(contentsOfFile: directory.path("connections"), encoding: .utf8)).flatMap { Int($0) } ?? 0
-    }
+    public func connectionCount() -> Int { server.connectionCount }
 
     /// What the server wrote to its log (stdout and stderr), for failure messages.
-    public func log() -> String {
-        (try? String(contentsOfFile: directory.path("sink.log"), encoding: .utf8)) ?? ""
-    }
+    public func log() -> String { server.log }
 
     private struct Record: Decodable {
         var method: String

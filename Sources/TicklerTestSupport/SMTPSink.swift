@@ -82,16 +82,13 @@ public final class SMTPSink: @unchecked Sendable {
     /// `smtp://127.0.0.1:PORT`, or `smtps://…` with implicit TLS.
     public let url: String
 
-    private let directory: TemporaryDirectory
-    private let process: Process
-    private let input: Pipe
+    private let server: PythonServer
+    private var directory: TemporaryDirectory { server.directory }
 
     public init(_ configuration: Configuration = Configuration()) throws {
         let directory = try TemporaryDirectory()
-        self.directory = directory
         try directory.createDirectory("messages")
         var settings: [String: Any] = [
-            "directory": directory.path,
             "tls": configuration.tls.rawValue,
             "refuse": configuration.refusedRecipients,
             "port": configuration.port,
@@ -110,47 +107,15 @@ public final class SMTPSink: @unchecked Sendable {
         } else {
             certificatePath = nil
         }
-        try directory.write("settings.json", Array(try JSONSerialization.data(withJSONObject: settings)))
-        try directory.write("sink.py", Self.script)
-
-        let log = try directory.write("sink.log", "")
-        let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        defer { try? logHandle.close() }
-        guard FileManager.default.isExecutableFile(atPath: DebianPython.path) else {
-            throw Failure(description: "no \(DebianPython.path): run bin/setup")
+        do {
+            server = try PythonServer(
+                name: "aiosmtpd", python: DebianPython.path, script: Self.script, settings: settings,
+                directory: directory)
+        } catch let failure as PythonServer.Failure {
+            throw Failure(description: failure.description)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: DebianPython.path)
-        process.arguments = [directory.path("sink.py"), directory.path("settings.json")]
-        let input = Pipe()
-        process.standardInput = input
-        process.standardOutput = logHandle
-        process.standardError = logHandle
-        try process.run()
-        self.process = process
-        self.input = input
-
-        let portFile = directory.path("port")
-        let deadline = Date().addingTimeInterval(20)
-        var port: Int?
-        while port == nil {
-            if let text = try? String(contentsOfFile: portFile, encoding: .utf8) { port = Int(text) }
-            if port != nil { break }
-            guard process.isRunning, Date() < deadline else {
-                let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-                process.terminate()
-                throw Failure(description: "aiosmtpd did not start: \(output.suffix(2_000))")
-            }
-            usleep(10_000)
-        }
-        self.port = port!
-        url = (configuration.tls == .implicit ? "smtps" : "smtp") + "://127.0.0.1:\(self.port)"
-    }
-
-    deinit {
-        try? input.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        port = server.port
+        url = (configuration.tls == .implicit ? "smtps" : "smtp") + "://127.0.0.1:\(port)"
     }
 
     /// Every message accepted so far, in the order they arrived.
@@ -170,14 +135,10 @@ public final class SMTPSink: @unchecked Sendable {
     }
 
     /// How many connections the server has accepted (a STARTTLS upgrade is not a new one).
-    public func connectionCount() -> Int {
-        (try? String(contentsOfFile: directory.path("connections"), encoding: .utf8)).flatMap { Int($0) } ?? 0
-    }
+    public func connectionCount() -> Int { server.connectionCount }
 
     /// What the server wrote to its log (stdout and stderr), for failure messages.
-    public func log() -> String {
-        (try? String(contentsOfFile: directory.path("sink.log"), encoding: .utf8)) ?? ""
-    }
+    public func log() -> String { server.log }
 
     private struct Envelope: Decodable {
         var mailFrom: String

@@ -1,13 +1,14 @@
 import Foundation
 import Logging
+import TicklerCore
 
 /// swift-log's output as logfmt lines on stderr, one per event:
 ///
 ///     time=2026-11-24T09:00:00.123Z level=info msg="delivered" key=thank-you/acme-zhang/17 channel=email
 ///
 /// Values are quoted when they hold a space, `=`, a quote or nothing; quotes, backslashes and control
-/// characters in them are escaped, so a line is always one line. Callers log ids and keys — never an
-/// address, a name or a secret (STYLE: "Logging").
+/// characters in them are escaped (`JSONText.quoted`), so a line is always one line. Callers log ids
+/// and keys — never an address, a name or a secret (STYLE: "Logging").
 public struct LogfmtHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
@@ -37,33 +38,15 @@ public struct LogfmtHandler: LogHandler {
         write(fields + "\n")
     }
 
-    /// `value` as a logfmt value: bare when it is a plain word, otherwise quoted and escaped.
+    /// `value` as a logfmt value: bare when it is a plain word, otherwise a quoted string escaped as
+    /// JSON escapes it (quotes, backslashes, every control character), which logfmt readers accept.
     static func quoted(_ value: String) -> String {
         let plain =
             !value.isEmpty
             && value.unicodeScalars.allSatisfy {
                 $0.value > 0x20 && $0 != "\"" && $0 != "=" && $0 != "\\" && $0.value != 0x7F
             }
-        if plain { return value }
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out +=
-                        "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                        + String(scalar.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        return plain ? value : JSONText.quoted(value)
     }
 
     private static func timestamp() -> String {

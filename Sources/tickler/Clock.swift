@@ -8,7 +8,7 @@ enum Clock {
     /// `event add` reports one) and gives `nil`, so a command can report its other problems too
     /// before it exits 1.
     static func instant(_ text: String?) -> Int64? {
-        guard let text else { return Int64(Date().timeIntervalSince1970.rounded(.down)) }
+        guard let text else { return now() }
         guard let instant = Timestamp.parse(text) else {
             Output.printError(
                 "invalid time \(QuotedToken(text))",
@@ -17,4 +17,7 @@ enum Clock {
         }
         return instant
     }
+
+    /// The current time, whole seconds since the epoch.
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970.rounded(.down)) }
 }

@@ -47,7 +47,7 @@ struct SendTestCommand: AsyncParsableCommand {
                 "channel '\(channel.name)' sends email: give the address to send the test to with --to ADDRESS")
             throw ExitCode(1)
         }
-        let now = Int64(Date().timeIntervalSince1970.rounded(.down))
+        let now = Clock.now()
         let message = Self.message(channel: channel.name, to: to, language: config.language, now: now)
         let courier = Courier(channels: config.channels, environment: ProcessInfo.processInfo.environment)
         do throws(DeliveryFailure) {

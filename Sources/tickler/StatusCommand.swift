@@ -23,7 +23,7 @@ struct StatusCommand: ParsableCommand {
     var limit: Int = 10
 
     func run() throws {
-        let now = Int64(Date().timeIntervalSince1970.rounded(.down))
+        let now = Clock.now()
         let session = try Session.load(options)
         let zone = ZoneRules.named(session.workspace.config.timezone)
         func time(_ instant: Int64) -> String { Timestamp.format(instant, offset: zone?.offset(at: instant) ?? 0) }

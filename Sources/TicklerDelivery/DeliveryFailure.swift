@@ -296,6 +296,7 @@ public struct DeliveryFailure: Error, Sendable, Hashable, CustomStringConvertibl
 
     /// One line, at most 300 characters, control characters as spaces, e-mail addresses masked.
     static func sanitized(_ text: String) -> String {
+        if text.utf8.count <= 300, isCleanLine(text.utf8) { return text }
         var line = String(
             String.UnicodeScalarView(
                 text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
@@ -304,6 +305,18 @@ public struct DeliveryFailure: Error, Sendable, Hashable, CustomStringConvertibl
             .joined(separator: " ")
         if line.count > 300 { line = String(line.prefix(300)) + "…" }
         return line
+    }
+
+    /// Whether `utf8` is printable ASCII without `@`, words between single spaces and none at either
+    /// end: a line `sanitized` would leave as it is (most answers, such as "250 OK").
+    private static func isCleanLine(_ utf8: String.UTF8View) -> Bool {
+        var previous = UInt8(ascii: " ")
+        for byte in utf8 {
+            let printable = byte > 0x20 && byte < 0x7F && byte != UInt8(ascii: "@")
+            guard printable || (byte == 0x20 && previous != 0x20) else { return false }
+            previous = byte
+        }
+        return previous != 0x20
     }
 
     /// `text` with every non-empty secret replaced by `[redacted]`.

@@ -9,21 +9,34 @@
 /// what it means.
 struct WebhookResponse: Sendable, Hashable {
     /// The HTTP status of the final response (no redirect is followed).
-    var status: Int
+    let status: Int
     /// The `Retry-After` header, as sent.
-    var retryAfter: String?
+    let retryAfter: String?
     /// Feishu's `x-ogw-ratelimit-reset` header: seconds until its rate limit resets.
-    var rateLimitReset: String?
+    let rateLimitReset: String?
     /// The body, at most `CurlHandle.Configuration.maxResponseBytes` of it.
-    var body: [UInt8]
+    let body: [UInt8]
     /// Whether the body was longer than `body`.
-    var bodyTruncated: Bool
+    let bodyTruncated: Bool
     /// Whether the POST went over a connection opened for an earlier one.
-    var reusedConnection: Bool
+    let reusedConnection: Bool
 
-    /// The body read as a JSON object with the fields chat services report status in; `nil` when it is
-    /// not a JSON object.
-    var answer: ServiceAnswer? { ServiceAnswer.decode(body) }
+    /// The body read as a JSON object with the fields chat services report status in (decoded once,
+    /// here); `nil` when it is not a JSON object.
+    let answer: ServiceAnswer?
+
+    init(
+        status: Int, retryAfter: String?, rateLimitReset: String?, body: [UInt8], bodyTruncated: Bool,
+        reusedConnection: Bool
+    ) {
+        self.status = status
+        self.retryAfter = retryAfter
+        self.rateLimitReset = rateLimitReset
+        self.body = body
+        self.bodyTruncated = bodyTruncated
+        self.reusedConnection = reusedConnection
+        answer = ServiceAnswer.decode(body)
+    }
 
     /// The body as text without leading and trailing white space (invalid UTF-8 repaired); empty for an
     /// empty body.
@@ -90,6 +103,9 @@ struct ServiceAnswer: Decodable, Sendable, Hashable {
         case retryAfter = "retry_after"
     }
 
+    /// An answer with none of the fields.
+    private init() {}
+
     init(from decoder: any Decoder) throws {
         let fields = try decoder.container(keyedBy: Key.self)
         func value<Value: Decodable>(_ key: Key, in container: KeyedDecodingContainer<Key> = fields) -> Value? {
@@ -114,7 +130,10 @@ struct ServiceAnswer: Decodable, Sendable, Hashable {
 
     /// The answer in `body`, when it is a JSON object.
     static func decode(_ body: [UInt8]) -> ServiceAnswer? {
-        guard body.first(where: { ![9, 10, 13, 32].contains($0) }) == UInt8(ascii: "{") else { return nil }
+        let visible = { (byte: UInt8) in ![9, 10, 13, 32].contains(byte) }
+        guard body.first(where: visible) == UInt8(ascii: "{") else { return nil }
+        // `{}`, what many receivers answer, has none of the fields: no decoder needed.
+        if body.count <= 16, body.filter(visible) == Array("{}".utf8) { return ServiceAnswer() }
         return try? JSONDecoder().decode(ServiceAnswer.self, from: Data(body))
     }
 

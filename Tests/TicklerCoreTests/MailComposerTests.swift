@@ -65,6 +65,12 @@ import TicklerTestSupport
         #expect(json["date"] as? String == "Sun, 14 Mar 2027 12:53:20 +0800")
     }
 
+    @Test func lineEndsBecomeCRLFInsideTheEncodedText() throws {
+        let (json, _) = try parsed(message(name: "张伟", subject: "s", text: "一\n二\r\n三\r四\n\n五\r"))
+        // LF and CRLF end lines as CRLF; a CR inside a line stays, one that ends the text goes.
+        #expect(json["parts"] as? [[String]] == [["text/plain", "一\r\n二\r\n三\r四\r\n\r\n五"]])
+    }
+
     @Test func messageIDIsDerivedFromTheKeyAndStable() throws {
         let (first, _) = try parsed(message(name: "张伟", subject: "s", text: "t"))
         let (second, _) = try parsed(message(name: "张伟", subject: "other", text: "other"))

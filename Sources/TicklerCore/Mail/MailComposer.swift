@@ -68,13 +68,19 @@ public enum MailComposer {
 
     private static func part(contentType: String, body: String) -> Part {
         // CRLF line ends inside the encoded text too, so a reader's "save as text" has proper lines.
-        let crlf = body.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.last == "\r"
-                ? String(String.UnicodeScalarView(line.dropLast())) : String(String.UnicodeScalarView(line))
-        }.joined(separator: "\r\n")
+        var crlf: [UInt8] = []
+        crlf.reserveCapacity(body.utf8.count + 64)
+        var previous: UInt8 = 0
+        for byte in body.utf8 {
+            if byte == 0x0A, previous != 0x0D { crlf.append(0x0D) }
+            crlf.append(byte)
+            previous = byte
+        }
+        // A CR at the very end goes (one before a line feed stays, as part of the CRLF).
+        if previous == 0x0D { crlf.removeLast() }
         return Part(
             headers: ["Content-Type: " + contentType, "Content-Transfer-Encoding: base64"],
-            body: Base64.mimeLines(Array(crlf.utf8)))
+            body: Base64.mimeLines(crlf))
     }
 
     /// `<KEY@domain>` with every character a Message-ID cannot hold written as `=XX`.

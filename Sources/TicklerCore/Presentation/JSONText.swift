@@ -2,22 +2,58 @@
 /// and all control characters — so nothing a customer writes can break out of a JSON body.
 public enum JSONText {
     public static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        var out: [UInt8] = [UInt8(ascii: "\"")]
+        out.reserveCapacity(text.utf8.count + 2)
+        var text = text
+        text.withUTF8 { utf8 in escape(utf8) { out.append(contentsOf: $0) } }
+        out.append(UInt8(ascii: "\""))
+        return String(decoding: out, as: UTF8.self)
     }
+
+    /// The inside of a JSON string for the UTF-8 `bytes`, handed to `write` piece by piece: runs that
+    /// need no escape as they are, and for each character that does its escape — `\"`, `\\`, `\n`,
+    /// `\r`, `\t`, `\u00XX` for the other control characters, and `\u2028`/`\u2029` (which break
+    /// JavaScript string literals). Eight bytes are tested at a time: most text has nothing to escape.
+    static func escape(_ bytes: UnsafeBufferPointer<UInt8>, write: (UnsafeBufferPointer<UInt8>) -> Void) {
+        let (quote, backslash) = (UInt8(ascii: "\""), UInt8(ascii: "\\"))
+        var start = 0  // the first byte not yet written
+        var index = 0
+        while index < bytes.count {
+            index = ByteScan.firstIndex(
+                in: bytes, from: index,
+                mayHold: {
+                    ByteScan.hasByte($0, below: 0x20) || ByteScan.hasByte($0, equalTo: quote)
+                        || ByteScan.hasByte($0, equalTo: backslash) || ByteScan.hasNonASCII($0)
+                },
+                matches: { $0 < 0x20 || $0 == quote || $0 == backslash || $0 == 0xE2 })
+            guard index < bytes.count else { break }
+            let byte = bytes[index]
+            let escape: [UInt8]
+            var width = 1
+            switch byte {
+            case quote, backslash: escape = [backslash, byte]
+            case 0x0A: escape = Array(#"\n"#.utf8)
+            case 0x0D: escape = Array(#"\r"#.utf8)
+            case 0x09: escape = Array(#"\t"#.utf8)
+            case 0..<0x20: escape = Array(#"\u00"#.utf8) + [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
+            default:
+                // 0xE2: U+2028 and U+2029 are E2 80 A8 and E2 80 A9; every other character is copied.
+                guard index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] & 0xFE == 0xA8 else {
+                    index += 1
+                    continue
+                }
+                escape = Array(#"\u202"#.utf8) + [bytes[index + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9")]
+                width = 3
+            }
+            write(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+            escape.withUnsafeBufferPointer(write)
+            index += width
+            start = index
+        }
+        write(UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// `{"a": "x", "b": "y"}` with the keys in the order given.
     public static func object(_ fields: [(String, String)]) -> String {

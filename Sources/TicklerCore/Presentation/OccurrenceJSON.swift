@@ -147,39 +147,7 @@ enum OccurrenceJSON {
 
         /// `bytes` (valid UTF-8) escaped as `JSONText.quoted` escapes them, without the quotes.
         mutating func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
-            var start = 0  // the first byte not yet copied
-            var index = 0
-            while index < bytes.count {
-                // Most values hold nothing to escape: skip them a word at a time.
-                index = ByteScan.firstIndex(
-                    in: bytes, from: index,
-                    mayHold: {
-                        ByteScan.hasByte($0, below: 0x20) || ByteScan.hasByte($0, equalTo: UInt8(ascii: "\""))
-                            || ByteScan.hasByte($0, equalTo: UInt8(ascii: "\\")) || ByteScan.hasNonASCII($0)
-                    },
-                    matches: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0xE2 })
-                guard index < bytes.count else { break }
-                let byte = bytes[index]
-                var width = 1
-                if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
-                    // U+2028 and U+2029 (E2 80 A8, E2 80 A9) are escaped too; all else is copied.
-                    let isSeparator =
-                        byte == 0xE2 && index + 2 < bytes.count && bytes[index + 1] == 0x80
-                        && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9)
-                    if !isSeparator {
-                        index += 1
-                        continue
-                    }
-                    width = 3
-                }
-                append(UnsafeBufferPointer(rebasing: bytes[start..<index]))
-                let scalar = String(
-                    decoding: UnsafeBufferPointer(rebasing: bytes[index..<(index + width)]), as: UTF8.self)
-                for byte in JSONText.quoted(scalar).utf8.dropFirst().dropLast() { append(byte) }
-                index += width
-                start = index
-            }
-            append(UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
+            JSONText.escape(bytes) { append($0) }
         }
 
         mutating func appendTimestamp(_ instant: Int64, offset: Int) {

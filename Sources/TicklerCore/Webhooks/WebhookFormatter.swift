@@ -17,7 +17,8 @@ public enum WebhookFormatter {
     public static func request(
         for message: RenderedMessage, channel: WebhookChannel, url: String, secret: String?, now: Int64
     ) -> WebhookRequest {
-        let content = ChatContent(message)
+        // Computed only by the formats that use it: `generic` sends the whole message instead.
+        var content: ChatContent { ChatContent(message) }
         switch channel.format {
         case .generic:
             return GenericPayload.request(for: message, url: url, secret: secret, now: now)

@@ -56,6 +56,10 @@ static inline CURLcode tickler_curl_easy_getinfo_string(CURL *handle, CURLINFO i
     return curl_easy_getinfo(handle, info, value);
 }
 
+static inline CURLcode tickler_curl_easy_getinfo_socket(CURL *handle, CURLINFO info, curl_socket_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
 static inline CURLcode tickler_curl_easy_getinfo_double(CURL *handle, CURLINFO info, double *value) {
     return curl_easy_getinfo(handle, info, value);
 }

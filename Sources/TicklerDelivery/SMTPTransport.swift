@@ -9,17 +9,19 @@ import TicklerCore
 ///     let transport = SMTPTransport(channelName: "email", channel: smtp, environment: environment)
 ///     let receipt = try await transport.send(message)   // "250 2.0.0 Ok: queued as …"
 ///
-/// Connections are kept open and reused from one message to the next (libcurl's connection cache, with
-/// `CURLOPT_MAXAGE_CONN` raised to an hour; a connection the server closed meanwhile is replaced, and a
-/// send that fails on a reused connection before the server said anything is tried once more on a new
-/// one). `connections: N` allows N transfers at once, each on its own handle and serial queue; a
-/// single sender keeps using one connection.
+/// libcurl opens each connection and runs its set-up — greeting, EHLO, STARTTLS, AUTH — with
+/// `CURLOPT_CONNECT_ONLY`; the mail transactions then go over that connection through
+/// `curl_easy_send`/`curl_easy_recv` (`SMTPSession`), which lets Tickler pipeline `MAIL FROM`, `RCPT TO`
+/// and `DATA` when the server offers `PIPELINING` (two round trips a message instead of libcurl's four)
+/// and read the server's reply to every recipient. Connections are kept open from one message to the
+/// next; one that fails is dropped, and a send that fails on a kept connection before the server said
+/// anything (it closed the connection while idle) is tried once more on a new one. `connections: N`
+/// allows N transactions at once, each on its own connection and serial queue; a single sender keeps
+/// using one connection.
 ///
 /// Recipients the server refuses are reported per address: in `SMTPReceipt.refusedRecipients` when the
 /// message was accepted for the others, in `DeliveryFailure.refusedRecipients` when every one was
-/// refused. libcurl itself (7.88, `CURLOPT_MAIL_RCPT_ALLLOWFAILS`) reports only the last refusal code,
-/// and only when all recipients were refused; the per-address replies are read from the SMTP dialogue
-/// through libcurl's debug callback (see `SMTPDialogue`).
+/// refused. After a refusal the session sends `RSET` and the connection serves the next message.
 ///
 /// The URL's `${VAR}` references, the username's and the password are read when the transport is made:
 /// a missing variable or an unreadable password file makes every `send` fail with a permanent

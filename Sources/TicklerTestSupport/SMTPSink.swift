@@ -41,13 +41,15 @@ public final class SMTPSink: @unchecked Sendable {
         public var dataReply: String?
         /// Seconds a connection may stay idle before the server closes it (aiosmtpd's default is 300).
         public var idleTimeout: Double?
+        /// Whether EHLO offers `PIPELINING` (RFC 2920; aiosmtpd reads pipelined commands either way).
+        public var pipelining: Bool
         /// The port to listen on; `0` lets the kernel pick one. A test of an outage starts the sink on
         /// a port that refused connections until then (``SMTPSink/closedPort()``).
         public var port: Int
 
         public init(
             tls: TLS = .none, username: String? = nil, password: String? = nil, refusedRecipients: [String] = [],
-            dataReply: String? = nil, idleTimeout: Double? = nil, port: Int = 0
+            dataReply: String? = nil, idleTimeout: Double? = nil, pipelining: Bool = false, port: Int = 0
         ) {
             self.tls = tls
             self.username = username
@@ -55,6 +57,7 @@ public final class SMTPSink: @unchecked Sendable {
             self.refusedRecipients = refusedRecipients
             self.dataReply = dataReply
             self.idleTimeout = idleTimeout
+            self.pipelining = pipelining
             self.port = port
         }
     }
@@ -69,6 +72,8 @@ public final class SMTPSink: @unchecked Sendable {
         public var connection: Int
         public var overTLS: Bool
         public var authenticated: Bool
+        /// Whether `RCPT TO` and `DATA` had arrived with `MAIL FROM`, before its reply (pipelined).
+        public var pipelined: Bool
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -92,6 +97,7 @@ public final class SMTPSink: @unchecked Sendable {
             "tls": configuration.tls.rawValue,
             "refuse": configuration.refusedRecipients,
             "port": configuration.port,
+            "pipelining": configuration.pipelining,
         ]
         if let username = configuration.username, let password = configuration.password {
             settings["username"] = username
@@ -130,7 +136,8 @@ public final class SMTPSink: @unchecked Sendable {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: eml))
             return Message(
                 mailFrom: envelope.mailFrom, recipients: envelope.recipients, bytes: Array(bytes),
-                connection: envelope.connection, overTLS: envelope.tls, authenticated: envelope.authenticated)
+                connection: envelope.connection, overTLS: envelope.tls, authenticated: envelope.authenticated,
+                pipelined: envelope.pipelined)
         }
     }
 
@@ -146,11 +153,12 @@ public final class SMTPSink: @unchecked Sendable {
         var connection: Int
         var tls: Bool
         var authenticated: Bool
+        var pipelined: Bool
 
         enum CodingKeys: String, CodingKey {
             case mailFrom = "mail_from"
             case recipients = "rcpt_tos"
-            case connection, tls, authenticated
+            case connection, tls, authenticated, pipelined
         }
     }
 
@@ -194,6 +202,19 @@ public final class SMTPSink: @unchecked Sendable {
             os.rename(path + ".tmp", path)
 
         class Handler:
+            async def handle_EHLO(self, server, session, envelope, hostname, responses):
+                session.host_name = hostname
+                if config["pipelining"]:
+                    responses.insert(-1, "250-PIPELINING")
+                return responses
+
+            async def handle_MAIL(self, server, session, envelope, address, mail_options):
+                # The commands after MAIL FROM already read (buffered): the client pipelined them.
+                envelope.tickler_pipelined = b"\r\n" in bytes(server._reader._buffer)
+                envelope.mail_from = address
+                envelope.mail_options.extend(mail_options)
+                return "250 OK"
+
             async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
                 if address.lower() in refused:
                     return "550 5.1.1 <%s>: mailbox unavailable" % address
@@ -212,6 +233,7 @@ public final class SMTPSink: @unchecked Sendable {
                     "connection": server.tickler_connection,
                     "tls": server.transport.get_extra_info("ssl_object") is not None,
                     "authenticated": bool(session.authenticated),
+                    "pipelined": getattr(envelope, "tickler_pipelined", False),
                 }
                 write_atomically(base + ".json", json.dumps(envelope_json).encode())
                 return "250 2.0.0 OK: queued as %d" % counts["messages"]

@@ -58,8 +58,9 @@ import TicklerTestSupport
 
     // MARK: Delivery
 
-    @Test func plainDeliveryArrivesByteForByte() async throws {
-        let sink = try SMTPSink()
+    @Test(arguments: [false, true])
+    func plainDeliveryArrivesByteForByte(pipelining: Bool) async throws {
+        let sink = try SMTPSink(SMTPSink.Configuration(pipelining: pipelining))
         let sent = message()
         let receipt = try await transport(channel(sink.url)).send(sent)
         #expect(receipt.code == 250)
@@ -71,6 +72,7 @@ import TicklerTestSupport
         #expect(arrived.mailFrom == "service@example.com")
         #expect(arrived.recipients == ["zhang@example.com"])
         #expect(!arrived.overTLS)
+        #expect(arrived.pipelined == pipelining)
 
         let parsed = try DebianPython.run(
             """
@@ -88,24 +90,26 @@ import TicklerTestSupport
         #expect(fields["body"] == "亲爱的张三：\r\n.a line that starts with a dot\r\n.\r\n祝您生日快乐！\r\n")
     }
 
-    @Test func largeMessageArrivesWhole() async throws {
-        let sink = try SMTPSink()
+    @Test(arguments: [false, true])
+    func largeMessageArrivesWhole(pipelining: Bool) async throws {
+        let sink = try SMTPSink(SMTPSink.Configuration(pipelining: pipelining))
         var sent = message()
         let line = Array(("第" + String(repeating: "行", count: 60) + "\r\n").utf8)
-        for _ in 0..<3_000 { sent.bytes += line }  // about 550 KB: many read callbacks
+        for _ in 0..<3_000 { sent.bytes += line }  // about 550 KB: many partial writes
         _ = try await transport(channel(sink.url)).send(sent)
         #expect(try sink.messages().first?.bytes == sent.bytes)
     }
 
-    @Test func tenMessagesShareOneConnection() async throws {
-        let sink = try SMTPSink()
+    @Test(arguments: [false, true])
+    func tenMessagesShareOneConnection(pipelining: Bool) async throws {
+        let sink = try SMTPSink(SMTPSink.Configuration(pipelining: pipelining))
         let transport = transport(channel(sink.url))
         var receipts: [SMTPReceipt] = []
         for number in 1...10 { receipts.append(try await transport.send(message(number: number))) }
         #expect(sink.connectionCount() == 1)
         let arrived = try sink.messages()
         #expect(arrived.count == 10)
-        #expect(arrived.allSatisfy { $0.connection == 1 })
+        #expect(arrived.allSatisfy { $0.connection == 1 && $0.pipelined == pipelining })
         #expect(receipts.first?.reusedConnection == false)
         #expect(receipts.dropFirst().allSatisfy { $0.reusedConnection })
     }
@@ -266,8 +270,9 @@ import TicklerTestSupport
 
     // MARK: Refusals
 
-    @Test func aRefusedRecipientIsReportedWithItsAddress() async throws {
-        let sink = try SMTPSink(SMTPSink.Configuration(refusedRecipients: ["nobody@example.com"]))
+    @Test(arguments: [false, true])
+    func aRefusedRecipientIsReportedWithItsAddress(pipelining: Bool) async throws {
+        let sink = try SMTPSink(SMTPSink.Configuration(refusedRecipients: ["nobody@example.com"], pipelining: pipelining))
         let receipt = try await transport(channel(sink.url))
             .send(message(to: ["zhang@example.com", "nobody@example.com", "li@example.com"]))
         #expect(receipt.code == 250)
@@ -280,8 +285,9 @@ import TicklerTestSupport
         #expect(try sink.messages().first?.recipients == ["zhang@example.com", "li@example.com"])
     }
 
-    @Test func everyRecipientRefusedIsAPermanentFailureListingThem() async throws {
-        let sink = try SMTPSink(SMTPSink.Configuration(refusedRecipients: ["a@example.com", "b@example.com"]))
+    @Test(arguments: [false, true])
+    func everyRecipientRefusedIsAPermanentFailureListingThem(pipelining: Bool) async throws {
+        let sink = try SMTPSink(SMTPSink.Configuration(refusedRecipients: ["a@example.com", "b@example.com"], pipelining: pipelining))
         let transport = transport(channel(sink.url))
         let failure = try #require(
             await failure { () async throws(DeliveryFailure) in
@@ -294,10 +300,17 @@ import TicklerTestSupport
         // Customers' addresses stay out of the text that goes to logs.
         #expect(!failure.description.contains("@example.com"))
         #expect(try sink.messages().isEmpty)
+        // The connection was reset (RSET) and serves the next message.
+        let next = try await transport.send(message(to: ["c@example.com"]))
+        #expect(next.code == 250)
+        #expect(next.reusedConnection)
+        #expect(try sink.messages().map(\.recipients) == [["c@example.com"]])
+        #expect(sink.connectionCount() == 1)
     }
 
-    @Test func aTemporaryReplyToTheMessageIsTransient() async throws {
-        let sink = try SMTPSink(SMTPSink.Configuration(dataReply: "451 4.3.0 try again later"))
+    @Test(arguments: [false, true])
+    func aTemporaryReplyToTheMessageIsTransient(pipelining: Bool) async throws {
+        let sink = try SMTPSink(SMTPSink.Configuration(dataReply: "451 4.3.0 try again later", pipelining: pipelining))
         let transport = transport(channel(sink.url))
         let failure = try #require(
             await failure { () async throws(DeliveryFailure) in try await transport.send(message()) })
@@ -307,8 +320,9 @@ import TicklerTestSupport
         #expect(failure.description.contains("451 4.3.0 try again later"))
     }
 
-    @Test func aPermanentReplyToTheMessageIsPermanent() async throws {
-        let sink = try SMTPSink(SMTPSink.Configuration(dataReply: "554 5.7.1 rejected as spam"))
+    @Test(arguments: [false, true])
+    func aPermanentReplyToTheMessageIsPermanent(pipelining: Bool) async throws {
+        let sink = try SMTPSink(SMTPSink.Configuration(dataReply: "554 5.7.1 rejected as spam", pipelining: pipelining))
         let transport = transport(channel(sink.url))
         let failure = try #require(
             await failure { () async throws(DeliveryFailure) in try await transport.send(message()) })

@@ -14,8 +14,8 @@ import TicklerCore
 /// optional extra CA file (`CURLOPT_CAINFO`; Debian's libcurl keeps `/etc/ssl/certs` as its CA path, so
 /// the system authorities stay trusted), connect and whole-transfer timeouts, TCP keep-alive, a
 /// longer idle age for reusing a connection (`CURLOPT_MAXAGE_CONN`; libcurl's default is 118 s), an
-/// error buffer, and read/write callbacks that upload `uploadBody` and collect `responseBody` (up to
-/// `maxResponseBytes`; the rest is read and dropped).
+/// error buffer, and a write callback that collects `responseBody` (up to `maxResponseBytes`; the rest
+/// is read and dropped).
 package final class CurlHandle {
     /// How a handle is set up once, before its first transfer.
     package struct Configuration: Sendable, Hashable {
@@ -57,12 +57,11 @@ package final class CurlHandle {
     /// A protocol line seen by libcurl's debug callback: a command sent or a reply line received.
     package typealias ProtocolObserver = (_ incoming: Bool, _ line: UnsafeRawBufferPointer) -> Void
 
-    private let raw: UnsafeMutableRawPointer
+    /// The `CURL *`; only for this file and `CurlHandle+Stream.swift`.
+    let raw: UnsafeMutableRawPointer
     private let errorBuffer: UnsafeMutablePointer<CChar>
     /// `curl_slist`s handed to libcurl, by option: freed when replaced or with the handle.
     private var lists: [UInt32: UnsafeMutablePointer<curl_slist>] = [:]
-    private var upload: [UInt8] = []
-    private var uploadOffset = 0
     private var observer: ProtocolObserver?
     private var maxResponseBytes = 65_536
 
@@ -113,15 +112,6 @@ package final class CurlHandle {
         try set(CURLOPT_MAXAGE_CONN, max(1, configuration.maxIdleSeconds))
         try set(CURLOPT_TCP_KEEPALIVE, 1)
         try check(
-            tickler_curl_easy_setopt_read_callback(
-                raw, CURLOPT_READFUNCTION,
-                { buffer, size, count, context in
-                    guard let buffer, let context else { return Int(CURL_READFUNC_ABORT) }
-                    let handle = Unmanaged<CurlHandle>.fromOpaque(context).takeUnretainedValue()
-                    return handle.readUpload(into: buffer, capacity: size * count)
-                }), "CURLOPT_READFUNCTION")
-        try check(tickler_curl_easy_setopt_pointer(raw, CURLOPT_READDATA, context), "CURLOPT_READDATA")
-        try check(
             tickler_curl_easy_setopt_write_callback(
                 raw, CURLOPT_WRITEFUNCTION,
                 { buffer, size, count, context in
@@ -170,16 +160,6 @@ package final class CurlHandle {
         if let old = lists.removeValue(forKey: option.rawValue) { curl_slist_free_all(old) }
         if let list { lists[option.rawValue] = list }
         try check(code, option)
-    }
-
-    /// The bytes the next transfers upload through `CURLOPT_READFUNCTION` (each transfer from the
-    /// start), with `CURLOPT_INFILESIZE_LARGE` set to their length.
-    package func setUploadBody(_ bytes: [UInt8]) throws(CurlError) {
-        upload = bytes
-        uploadOffset = 0
-        try check(
-            tickler_curl_easy_setopt_off_t(raw, CURLOPT_INFILESIZE_LARGE, curl_off_t(bytes.count)),
-            CURLOPT_INFILESIZE_LARGE)
     }
 
     /// The body of the next HTTP transfers, which become POSTs: `CURLOPT_POSTFIELDSIZE_LARGE`, then
@@ -233,7 +213,6 @@ package final class CurlHandle {
     /// `responseCode`.
     package func perform() throws(CurlError) {
         errorBuffer[0] = 0
-        uploadOffset = 0
         responseBody.removeAll(keepingCapacity: true)
         responseTruncated = false
         let code = curl_easy_perform(raw)
@@ -274,16 +253,6 @@ package final class CurlHandle {
     }
 
     // MARK: Private
-
-    private func readUpload(into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int {
-        let count = min(capacity, upload.count - uploadOffset)
-        guard count > 0 else { return 0 }
-        upload.withUnsafeBytes { bytes in
-            UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + uploadOffset, byteCount: count)
-        }
-        uploadOffset += count
-        return count
-    }
 
     private func check(_ code: CURLcode, _ option: CURLoption) throws(CurlError) {
         try check(code, "curl_easy_setopt option \(option.rawValue)")

@@ -145,7 +145,7 @@ package final class CurlHandle {
         try check(code, option)
     }
 
-    /// Sets a list option (`CURLOPT_MAIL_RCPT`, `CURLOPT_HTTPHEADER`). The `curl_slist` stays alive
+    /// Sets a list option (`CURLOPT_HTTPHEADER`). The `curl_slist` stays alive
     /// with the handle until the option is set again, as libcurl requires.
     package func set(_ option: CURLoption, list values: [String]) throws(CurlError) {
         var list: UnsafeMutablePointer<curl_slist>?

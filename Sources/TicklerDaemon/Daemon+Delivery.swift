@@ -11,6 +11,21 @@ extension Daemon {
     /// its own rows from the store, so a slow or failing channel never holds up another.
     func pump(now: Int64) {
         guard !stopping else { return }
+        let starting = takeStartable(now: now)
+        guard !starting.isEmpty else { return }
+        let numbers: [Int]
+        do throws(StoreError) {
+            numbers = try store.beginAttempts(keys: starting.map(\.key), at: now)
+        } catch {
+            cannotBegin(starting, error: error, now: now)
+            return
+        }
+        start(starting, numbers: numbers)
+    }
+
+    /// The rows to start now, as many as each channel has free slots, which they take: rows waiting
+    /// from the store, and more from the store for channels that may have more.
+    private func takeStartable(now: Int64) -> [OutboxWork] {
         for channel in mayHaveMore.sorted() where waiting[channel, default: []].isEmpty {
             mayHaveMore.remove(channel)
             do throws(StoreError) {
@@ -24,74 +39,137 @@ extension Daemon {
                 storePausedUntil = now + configuration.storeRetryDelay
             }
         }
+        var starting: [OutboxWork] = []
         for channel in waiting.keys.sorted() {
             let limit = loaded.courier.parallelism(of: channel)
             while busy[channel, default: 0] < limit, var rows = waiting[channel], !rows.isEmpty {
-                let work = rows.removeFirst()
+                starting.append(rows.removeFirst())
                 waiting[channel] = rows
-                begin(work, now: now)
+                busy[channel, default: 0] += 1
             }
             if waiting[channel]?.isEmpty == true {
                 waiting[channel] = nil
             }
         }
+        return starting
     }
 
-    /// Commits the attempt as `sending`, then delivers off the daemon's queue.
-    private func begin(_ work: OutboxWork, now: Int64) {
-        let attemptNumber: Int
+    /// The attempts could not be committed as `sending`: they give their slots back and stay in the
+    /// store for the next try.
+    private func cannotBegin(_ starting: [OutboxWork], error: StoreError, now: Int64) {
+        logger.error(
+            "cannot record an attempt",
+            metadata: ["keys": "\(starting.map(\.key).joined(separator: ","))", "error": "\(error.message)"])
+        storePausedUntil = now + configuration.storeRetryDelay
+        for work in starting {
+            busy[work.channel, default: 1] -= 1
+            mayHaveMore.insert(work.channel)
+        }
+    }
+
+    /// Delivers attempts committed as `sending`, off the daemon's queue.
+    private func start(_ starting: [OutboxWork], numbers: [Int]) {
+        let courier = loaded.courier
+        for (work, number) in zip(starting, numbers) {
+            inFlight[work.key] = work.channel
+            let started = Date()
+            Task { [self] in
+                let result = await Self.deliver(work, courier: courier)
+                queue.async { [self] in
+                    finish(Attempt(work: work, number: number, result: result, seconds: Date().timeIntervalSince(started)))
+                }
+            }
+        }
+    }
+
+    private static func deliver(_ work: OutboxWork, courier: Courier) async -> Result<String, DeliveryFailure> {
+        switch work.message {
+        case .rendered(let message):
+            do throws(DeliveryFailure) {
+                return .success(try await courier.deliver(message, now: Self.now()))
+            } catch {
+                return .failure(error)
+            }
+        case .none:
+            return .failure(
+                .configuration(
+                    "the outbox entry holds no message to send", channel: work.channel, target: nil,
+                    operation: "reading the outbox"))
+        case .unreadable(let why):
+            return .failure(
+                .configuration(
+                    "the outbox entry's message cannot be read: \(why)", channel: work.channel, target: nil,
+                    operation: "reading the outbox"))
+        }
+    }
+
+    /// An attempt that has ended, waiting for its outcome to be committed.
+    struct Attempt {
+        var work: OutboxWork
+        var number: Int
+        var result: Result<String, DeliveryFailure>
+        var seconds: Double
+    }
+
+    /// Queues an ended attempt; the attempts that end before the daemon's queue gets to them are
+    /// committed together.
+    private func finish(_ attempt: Attempt) {
+        ended.append(attempt)
+        if ended.count == 1 { queue.async { [self] in recordEnded() } }
+    }
+
+    /// Commits the outcomes of the attempts that ended — delivered, retry at a time, or failed — together
+    /// with the start of the attempts that take their slots (one transaction), and then logs them, so
+    /// that a log line tells what the store already holds.
+    private func recordEnded() {
+        let now = Self.now()
+        let attempts = ended
+        ended = []
+        var ends: [SQLiteStore.AttemptEnd] = []
+        var lines: [(Logger.Level, Logger.Message, Logger.Metadata)] = []
+        for attempt in attempts {
+            let (end, line) = outcome(of: attempt, now: now)
+            ends.append(end)
+            lines.append(line)
+            busy[attempt.work.channel, default: 1] -= 1
+            mayHaveMore.insert(attempt.work.channel)
+        }
+        // The ended attempts stay in `inFlight` until their end is committed: the store still has
+        // them `sending`, and they must not be taken again.
+        let starting = stopping ? [] : takeStartable(now: now)
+        var numbers: [Int]?
         do throws(StoreError) {
-            attemptNumber = try store.beginAttempt(key: work.key, at: now)
+            numbers = try store.recordAttempts(ending: ends, beginning: starting.map(\.key), at: now)
         } catch {
-            logger.error("cannot record an attempt", metadata: ["key": "\(work.key)", "error": "\(error.message)"])
-            storePausedUntil = now + configuration.storeRetryDelay
+            // Commit the ends alone, so that the failure of one new start cannot keep them unrecorded.
+            cannotBegin(starting, error: error, now: now)
+            attempt("record the outcome of an attempt") { () throws(StoreError) in
+                try store.finishAttempts(ends, at: now)
+            }
+        }
+        for attempt in attempts { inFlight[attempt.work.key] = nil }
+        for (level, message, metadata) in lines { logger.log(level: level, message, metadata: metadata) }
+        if stopping {
+            if inFlight.isEmpty { exitNow() }
             return
         }
-        inFlight[work.key] = work.channel
-        busy[work.channel, default: 0] += 1
-        let courier = loaded.courier
-        let started = Date()
-        Task { [self] in
-            let result: Result<String, DeliveryFailure>
-            switch work.message {
-            case .rendered(let message):
-                do throws(DeliveryFailure) {
-                    result = .success(try await courier.deliver(message, now: Self.now()))
-                } catch {
-                    result = .failure(error)
-                }
-            case .none:
-                result = .failure(
-                    .configuration(
-                        "the outbox entry holds no message to send", channel: work.channel, target: nil,
-                        operation: "reading the outbox"))
-            case .unreadable(let why):
-                result = .failure(
-                    .configuration(
-                        "the outbox entry's message cannot be read: \(why)", channel: work.channel, target: nil,
-                        operation: "reading the outbox"))
-            }
-            queue.async { [self] in
-                finish(work, attempt: attemptNumber, result: result, seconds: Date().timeIntervalSince(started))
-            }
-        }
+        if let numbers { start(starting, numbers: numbers) }
+        pump(now: now)
+        arm(now: now)
     }
 
-    /// Commits the outcome of an attempt — delivered, retry at a time, or failed — and then logs it,
-    /// so that a log line tells what the store already holds.
-    private func finish(
-        _ work: OutboxWork, attempt number: Int, result: Result<String, DeliveryFailure>, seconds: Double
-    ) {
-        let now = Self.now()
-        inFlight[work.key] = nil
-        busy[work.channel, default: 1] -= 1
+    /// What an ended attempt means for the store — delivered, retry at a time, failed — and its log line.
+    private func outcome(of attempt: Attempt, now: Int64)
+        -> (SQLiteStore.AttemptEnd, (Logger.Level, Logger.Message, Logger.Metadata))
+    {
+        let work = attempt.work
         var metadata: Logger.Metadata = [
-            "key": "\(work.key)", "channel": "\(work.channel)", "attempt": "\(number)",
-            "ms": "\(Int(seconds * 1000))",
+            "key": "\(work.key)", "channel": "\(work.channel)", "attempt": "\(attempt.number)",
+            "ms": "\(Int(attempt.seconds * 1000))",
         ]
         let outcome: AttemptOutcome
         let (level, message): (Logger.Level, Logger.Message)
-        switch result {
+        switch attempt.result {
         case .success(let receipt):
             outcome = .delivered(detail: receipt)
             (level, message) = (.info, "delivered")
@@ -99,7 +177,7 @@ extension Daemon {
             let firstAttempt = work.firstAttemptAt ?? now
             metadata["error"] = "\(failure.description)"
             switch loaded.workspace.config.retry.decide(
-                transient: failure.isTransient, retryAfter: failure.retryAfter, attempt: number,
+                transient: failure.isTransient, retryAfter: failure.retryAfter, attempt: attempt.number,
                 firstAttemptAt: firstAttempt, now: now, jitter: Double.random(in: -1...1))
             {
             case .retry(let at):
@@ -111,16 +189,8 @@ extension Daemon {
                 (level, message) = (.error, "delivery failed")
             }
         }
-        attempt("record the outcome of an attempt") { () throws(StoreError) in
-            try store.finishAttempt(key: work.key, attempt: number, at: now, outcome: outcome)
-        }
-        logger.log(level: level, message, metadata: metadata)
-        if stopping {
-            if inFlight.isEmpty { exitNow() }
-            return
-        }
-        mayHaveMore.insert(work.channel)
-        pump(now: now)
-        arm(now: now)
+        return (
+            SQLiteStore.AttemptEnd(key: work.key, attempt: attempt.number, outcome: outcome), (level, message, metadata)
+        )
     }
 }

@@ -62,6 +62,8 @@ public final class Daemon: @unchecked Sendable {
     var waiting: [String: [OutboxWork]] = [:]
     var inFlight: [String: String] = [:]
     var busy: [String: Int] = [:]
+    /// Attempts that ended and whose outcome is not committed yet.
+    var ended: [Attempt] = []
     /// Channels whose last batch from the store was full: there may be more to take.
     var mayHaveMore: Set<String> = []
     var stopping = false

@@ -49,34 +49,57 @@ extension SQLiteStore {
     /// ``StoreError/Kind/unknownKey`` or ``StoreError/Kind/wrongState`` (a delivered, failed or
     /// missed entry is never attempted again).
     public func beginAttempt(key: String, at now: Int64) throws(StoreError) -> Int {
-        try write("record a delivery attempt in") { db in
-            guard var entry = try OutboxRecord.fetchOne(db, key: key) else { throw Self.unknownKey(key) }
-            switch entry.state {
-            case .pending, .retry:
-                break
-            case .sending:
-                try db.execute(
-                    sql: """
-                        UPDATE deliveries SET finished_at = ?, result = ?
-                        WHERE key = ? AND attempt = ? AND finished_at IS NULL
-                        """,
-                    arguments: [now, HistoryEntry.Outcome.interrupted.rawValue, key, entry.attempts])
-            case .delivered, .failed, .missed:
-                throw StoreError(
-                    .wrongState, "cannot attempt to deliver '\(key)' again: it is \(entry.state.rawValue)",
-                    note: "an entry that was delivered, failed or missed is never sent again")
+        try beginAttempts(keys: [key], at: now)[0]
+    }
+
+    /// ``beginAttempt(key:at:)`` for several keys in one transaction; all or none are recorded.
+    /// Returns the attempt numbers in order.
+    public func beginAttempts(keys: [String], at now: Int64) throws(StoreError) -> [Int] {
+        try recordAttempts(ending: [], beginning: keys, at: now)
+    }
+
+    /// Records, in one transaction (one commit to wait for), how the attempts in `ending` ended and
+    /// that attempts of `beginning` start — what the daemon does when deliveries end and free their
+    /// slots for the next ones. All or nothing. Returns the new attempts' numbers in order.
+    public func recordAttempts(ending: [AttemptEnd], beginning keys: [String], at now: Int64)
+        throws(StoreError) -> [Int]
+    {
+        guard !ending.isEmpty || !keys.isEmpty else { return [] }
+        return try write("record delivery attempts in") { db in
+            for end in ending {
+                try Self.finishAttempt(key: end.key, attempt: end.attempt, outcome: end.outcome, at: now, in: db)
             }
-            entry.state = .sending
-            entry.attempts += 1
-            entry.nextAttemptAt = nil
-            entry.firstAttemptAt = entry.firstAttemptAt ?? now
-            entry.updatedAt = now
-            try entry.update(db)
-            try DeliveryRecord(
-                seq: nil, key: key, attempt: entry.attempts, startedAt: now, finishedAt: nil, result: nil, detail: nil
-            ).insert(db)
-            return entry.attempts
+            return try keys.map { key in try Self.beginAttempt(key: key, at: now, in: db) }
         }
+    }
+
+    private static func beginAttempt(key: String, at now: Int64, in db: Database) throws -> Int {
+        guard var entry = try OutboxRecord.fetchOne(db, key: key) else { throw unknownKey(key) }
+        switch entry.state {
+        case .pending, .retry:
+            break
+        case .sending:
+            try db.execute(
+                sql: """
+                    UPDATE deliveries SET finished_at = ?, result = ?
+                    WHERE key = ? AND attempt = ? AND finished_at IS NULL
+                    """,
+                arguments: [now, HistoryEntry.Outcome.interrupted.rawValue, key, entry.attempts])
+        case .delivered, .failed, .missed:
+            throw StoreError(
+                .wrongState, "cannot attempt to deliver '\(key)' again: it is \(entry.state.rawValue)",
+                note: "an entry that was delivered, failed or missed is never sent again")
+        }
+        entry.state = .sending
+        entry.attempts += 1
+        entry.nextAttemptAt = nil
+        entry.firstAttemptAt = entry.firstAttemptAt ?? now
+        entry.updatedAt = now
+        try entry.update(db)
+        try DeliveryRecord(
+            seq: nil, key: key, attempt: entry.attempts, startedAt: now, finishedAt: nil, result: nil, detail: nil
+        ).insert(db)
+        return entry.attempts
     }
 
     /// Records how attempt `attempt` of `key` ended, at `now`: delivered (the stored message is
@@ -86,40 +109,63 @@ extension SQLiteStore {
     public func finishAttempt(
         key: String, attempt: Int, at now: Int64, outcome: AttemptOutcome
     ) throws(StoreError) {
-        try write("record the end of a delivery attempt in") { db in
-            guard var entry = try OutboxRecord.fetchOne(db, key: key) else { throw Self.unknownKey(key) }
-            guard entry.state == .sending, entry.attempts == attempt else {
-                let current =
-                    entry.state == .sending ? "attempt \(entry.attempts) is in flight" : "it is \(entry.state.rawValue)"
-                throw StoreError(
-                    .wrongState, "cannot record the end of attempt \(attempt) of '\(key)': \(current)",
-                    note: "an attempt's end is recorded once, by the process that began it")
-            }
-            let result: HistoryEntry.Outcome
-            let detail: String?
-            entry.nextAttemptAt = nil
-            switch outcome {
-            case .delivered(let text):
-                entry.state = .delivered
-                entry.lastError = nil
-                entry.message = nil
-                (result, detail) = (.delivered, text)
-            case .retry(let at, let error):
-                entry.state = .retry
-                entry.nextAttemptAt = at
-                entry.lastError = error
-                (result, detail) = (.retry, error)
-            case .failed(let error):
-                entry.state = .failed
-                entry.lastError = error
-                (result, detail) = (.failed, error)
-            }
-            entry.updatedAt = now
-            try entry.update(db)
-            try db.execute(
-                sql: "UPDATE deliveries SET finished_at = ?, result = ?, detail = ? WHERE key = ? AND attempt = ?",
-                arguments: [now, result.rawValue, detail, key, attempt])
+        try finishAttempts([AttemptEnd(key: key, attempt: attempt, outcome: outcome)], at: now)
+    }
+
+    /// How one attempt ended, for ``finishAttempts(_:at:)``.
+    public struct AttemptEnd: Sendable {
+        public var key: String
+        public var attempt: Int
+        public var outcome: AttemptOutcome
+
+        public init(key: String, attempt: Int, outcome: AttemptOutcome) {
+            self.key = key
+            self.attempt = attempt
+            self.outcome = outcome
         }
+    }
+
+    /// ``finishAttempt(key:attempt:at:outcome:)`` for several attempts in one transaction; all or none
+    /// are recorded.
+    public func finishAttempts(_ ends: [AttemptEnd], at now: Int64) throws(StoreError) {
+        _ = try recordAttempts(ending: ends, beginning: [], at: now)
+    }
+
+    private static func finishAttempt(
+        key: String, attempt: Int, outcome: AttemptOutcome, at now: Int64, in db: Database
+    ) throws {
+        guard var entry = try OutboxRecord.fetchOne(db, key: key) else { throw unknownKey(key) }
+        guard entry.state == .sending, entry.attempts == attempt else {
+            let current =
+                entry.state == .sending ? "attempt \(entry.attempts) is in flight" : "it is \(entry.state.rawValue)"
+            throw StoreError(
+                .wrongState, "cannot record the end of attempt \(attempt) of '\(key)': \(current)",
+                note: "an attempt's end is recorded once, by the process that began it")
+        }
+        let result: HistoryEntry.Outcome
+        let detail: String?
+        entry.nextAttemptAt = nil
+        switch outcome {
+        case .delivered(let text):
+            entry.state = .delivered
+            entry.lastError = nil
+            entry.message = nil
+            (result, detail) = (.delivered, text)
+        case .retry(let at, let error):
+            entry.state = .retry
+            entry.nextAttemptAt = at
+            entry.lastError = error
+            (result, detail) = (.retry, error)
+        case .failed(let error):
+            entry.state = .failed
+            entry.lastError = error
+            (result, detail) = (.failed, error)
+        }
+        entry.updatedAt = now
+        try entry.update(db)
+        try db.execute(
+            sql: "UPDATE deliveries SET finished_at = ?, result = ?, detail = ? WHERE key = ? AND attempt = ?",
+            arguments: [now, result.rawValue, detail, key, attempt])
     }
 
     /// The entries to attempt at `now`, oldest due first, at most `limit`, of one channel or of all:

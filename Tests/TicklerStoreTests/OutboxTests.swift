@@ -180,6 +180,36 @@ import TicklerTestSupport
         try store.finishAttempt(key: "a/c1/1", attempt: 2, at: t + 2, outcome: .delivered(detail: nil))
     }
 
+    @Test func attemptsBegunOrEndedTogetherAreAllOrNothing() throws {
+        try store.enqueue([F.item("a/c1/1"), F.item("b/c1/1"), F.item("c/c1/1")], at: t)
+        // One unknown key: none of the batch is recorded.
+        let unknown = try #require(throws: StoreError.self) {
+            try store.beginAttempts(keys: ["a/c1/1", "x/y/1", "b/c1/1"], at: t + 1)
+        }
+        #expect(unknown.kind == .unknownKey)
+        #expect(try store.dueWork(now: t + 1, limit: 10).map(\.state) == [.pending, .pending, .pending])
+
+        #expect(try store.beginAttempts(keys: ["a/c1/1", "b/c1/1", "c/c1/1"], at: t + 1) == [1, 1, 1])
+        #expect(try store.dueWork(now: t + 1, limit: 10).map(\.state) == [.sending, .sending, .sending])
+        // One stale end: none of the ends is recorded.
+        let stale = try #require(throws: StoreError.self) {
+            try store.finishAttempts(
+                [.init(key: "a/c1/1", attempt: 1, outcome: .delivered(detail: nil)),
+                 .init(key: "b/c1/1", attempt: 2, outcome: .delivered(detail: nil))], at: t + 2)
+        }
+        #expect(stale.kind == .wrongState)
+        #expect(try store.dueWork(now: t + 2, limit: 10).count == 3)
+
+        try store.finishAttempts(
+            [.init(key: "a/c1/1", attempt: 1, outcome: .delivered(detail: "250 ok")),
+             .init(key: "b/c1/1", attempt: 1, outcome: .retry(at: t + 60, error: "451 later")),
+             .init(key: "c/c1/1", attempt: 1, outcome: .failed(error: "550 no"))], at: t + 2)
+        #expect(try store.dueWork(now: t + 2, limit: 10).isEmpty)
+        #expect(try store.dueWork(now: t + 60, limit: 10).map(\.key) == ["b/c1/1"])
+        let outcomes = Dictionary(uniqueKeysWithValues: try store.history().map { ($0.key, $0.outcome) })
+        #expect(outcomes == ["a/c1/1": .delivered, "b/c1/1": .retry, "c/c1/1": .failed])
+    }
+
     @Test func theStoredMessageIsTheOneSentEvenIfTemplatesChange() throws {
         let key = "birthday-greeting/acme-zhang/2027-03-14"
         let occurrence = F.occurrence(key)

@@ -23,6 +23,8 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // glibc's malloc.h (malloc_trim), for the daemon to return memory freed after loading.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // The pure core: model, rule semantics, parsing from text, diagnostics. No I/O, no clock.
         .target(
             name: "TicklerCore",
@@ -50,7 +52,7 @@ let package = Package(
         .target(
             name: "TicklerDaemon",
             dependencies: [
-                "TicklerCore", "TicklerFiles", "TicklerStore", "TicklerDelivery",
+                "CMalloc", "TicklerCore", "TicklerFiles", "TicklerStore", "TicklerDelivery",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -73,7 +73,7 @@ extension Daemon {
         for (work, number) in zip(starting, numbers) {
             inFlight[work.key] = work.channel
             let started = Date()
-            Task { [self] in
+            Task(executorPreference: deliveryExecutor) { [self] in
                 let result = await Self.deliver(work, courier: courier)
                 queue.async { [self] in
                     finish(Attempt(work: work, number: number, result: result, seconds: Date().timeIntervalSince(started)))

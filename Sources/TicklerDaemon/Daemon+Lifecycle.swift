@@ -82,6 +82,7 @@ extension Daemon {
         loaded = Loaded(workspace: workspace, environment: configuration.environment)
         attempt("record first-seen times") { () throws(StoreError) in try recordFirstSeen(now: now) }
         replanAll(now: now)
+        Self.returnFreedMemory()
         installWatcher()
         logger.info(
             "reloaded",

@@ -1,3 +1,4 @@
+import CMalloc
 import Dispatch
 import Foundation
 import Logging
@@ -46,6 +47,8 @@ public final class Daemon: @unchecked Sendable {
     let configuration: Configuration
     let logger: Logger
     let queue = DispatchQueue(label: "tickler.daemon")
+    /// Where the delivery tasks run their steps (see `SerialTaskExecutor`).
+    let deliveryExecutor = SerialTaskExecutor(label: "tickler.delivery")
     let store: SQLiteStore
     /// What the daemon works from; replaced whole by a reload that succeeds.
     var loaded: Loaded
@@ -115,6 +118,7 @@ public final class Daemon: @unchecked Sendable {
         // due before the watermark: those within `catch_up` go out now, as they would have had it run.
         let late = plannedEventSequence == 0 ? events : try store.events(afterSequence: plannedEventSequence).events
         replan(contacts: Set(late.map(\.contact)), events: Set(late.map(\.id)), now: now)
+        Self.returnFreedMemory()
         logger.info(
             "started",
             metadata: [
@@ -199,6 +203,13 @@ public final class Daemon: @unchecked Sendable {
 
     /// The `meta` entry that holds ``plannedEventSequence``.
     static let eventsPlannedName = "events_planned_through"
+
+    /// Hands memory freed since loading (the contact files' bytes, parse buffers, a previous
+    /// workspace) back to the system. glibc keeps freed memory for reuse otherwise, and a daemon that
+    /// runs for months would sit at its start-up peak.
+    static func returnFreedMemory() {
+        malloc_trim(0)
+    }
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970.rounded(.down)) }
 }

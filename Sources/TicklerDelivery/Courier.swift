@@ -22,7 +22,7 @@ public final class Courier: Sendable {
     }
 
     private enum Route: Sendable {
-        case file(FileTransport, FileChannel, DispatchQueue)
+        case file(FileTransport, FileChannel, ConnectionPool<FileLane>)
         case smtp(SMTPTransport, SMTPChannel)
         case webhook(WebhookTransport, WebhookChannel)
     }
@@ -36,7 +36,7 @@ public final class Courier: Sendable {
             case .file(let file):
                 routes[name] = .file(
                     FileTransport(channelName: name, channel: file), file,
-                    DispatchQueue(label: "tickler.file.\(name)", attributes: .concurrent))
+                    ConnectionPool((0..<Self.fileParallelism).map { FileLane(channel: name, number: $0) }))
             case .smtp(let smtp):
                 routes[name] = .smtp(SMTPTransport(channelName: name, channel: smtp, environment: environment), smtp)
             case .webhook(let webhook):
@@ -91,10 +91,10 @@ public final class Courier: Sendable {
             return ([receipt.reply] + refused).joined(separator: "; ")
         case (.webhook(let transport, let webhook), .webhook(let request)):
             return try await transport.post(request, format: webhook.format).description
-        case (.file(let transport, _, let queue), .mail(let mail)):
-            return try await write(mail.bytes, as: "eml", key: message.occurrence.key, with: transport, on: queue)
-        case (.file(let transport, _, let queue), .json(let bytes)):
-            return try await write(bytes, as: "json", key: message.occurrence.key, with: transport, on: queue)
+        case (.file(let transport, _, let lanes), .mail(let mail)):
+            return try await write(mail.bytes, as: "eml", key: message.occurrence.key, with: transport, on: lanes)
+        case (.file(let transport, _, let lanes), .json(let bytes)):
+            return try await write(bytes, as: "json", key: message.occurrence.key, with: transport, on: lanes)
         default:
             preconditionFailure("outgoing(_:now:) matches the channel's route")
         }
@@ -110,19 +110,25 @@ public final class Courier: Sendable {
         }
     }
 
-    /// Writes on the channel's own queue (two `fsync`s), off the Swift concurrency pool.
+    /// Writes on one of the channel's lanes (two `fsync`s), off the Swift concurrency pool.
     private func write(
-        _ bytes: [UInt8], as fileExtension: String, key: String, with transport: FileTransport, on queue: DispatchQueue
+        _ bytes: [UInt8], as fileExtension: String, key: String, with transport: FileTransport,
+        on lanes: ConnectionPool<FileLane>
     ) async throws(DeliveryFailure) -> String {
-        let result = await withCheckedContinuation {
-            (continuation: CheckedContinuation<Result<String, DeliveryFailure>, Never>) in
-            queue.async {
-                continuation.resume(
-                    returning: Result { () throws(DeliveryFailure) in
-                        try transport.write(key: key, fileExtension: fileExtension, bytes: bytes)
-                    })
-            }
+        let result = await lanes.run { _ in
+            Result { () throws(DeliveryFailure) in try transport.write(key: key, fileExtension: fileExtension, bytes: bytes) }
         }
         return "wrote " + (try result.get())
+    }
+}
+
+/// One of a file channel's `fileParallelism` writers: a serial queue where its blocking writes run.
+/// (Serial queues, not one concurrent queue: libdispatch on Linux watches the worker threads of its
+/// concurrent pools with a timer that wakes the process every second, for good, once they are used.)
+final class FileLane: QueuedConnection {
+    let queue: DispatchQueue
+
+    init(channel: String, number: Int) {
+        queue = DispatchQueue(label: "tickler.file.\(channel).\(number)")
     }
 }

@@ -31,19 +31,11 @@ public final class DaemonProcess: @unchecked Sendable {
         /// Voluntary context switches per live thread id: a thread that blocks and is woken again
         /// counts one.
         public var voluntarySwitches: [Int: Int]
-        /// The threads asleep in `epoll_wait` when read: Dispatch's manager thread, which waits for
-        /// timers, signals and file descriptors. In a process that has used Swift concurrency it also
-        /// runs libdispatch's worker-pool monitor, once a second, for ever (Linux,
-        /// `HAVE_DISPATCH_WORKQ_MONITORING`): a floor no program can go below.
-        public var eventLoopThreads: Set<Int>
-
         /// Wake-ups since `earlier`: the switches of threads alive at both readings that moved, plus
-        /// every switch of threads that appeared since; without the event loop's when
-        /// `excludingEventLoop`.
-        public func wakeUps(since earlier: Usage, excludingEventLoop: Bool = false) -> Int {
+        /// every switch of threads that appeared since.
+        public func wakeUps(since earlier: Usage) -> Int {
             voluntarySwitches.reduce(0) { sum, entry in
-                if excludingEventLoop, eventLoopThreads.contains(entry.key) { return sum }
-                return sum + entry.value - (earlier.voluntarySwitches[entry.key] ?? 0)
+                sum + entry.value - (earlier.voluntarySwitches[entry.key] ?? 0)
             }
         }
     }
@@ -172,10 +164,7 @@ public final class DaemonProcess: @unchecked Sendable {
         }
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
         var switches: [Int: Int] = [:]
-        var eventLoop = Set<Int>()
         for task in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? [] {
-            let wchan = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/wchan", encoding: .utf8)
-            if let id = Int(task), wchan?.contains("epoll_wait") == true { eventLoop.insert(id) }
             guard let id = Int(task),
                 let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/status", encoding: .utf8),
                 let line = text.split(separator: "\n").first(where: { $0.hasPrefix("voluntary_ctxt_switches:") }),
@@ -183,7 +172,7 @@ public final class DaemonProcess: @unchecked Sendable {
             else { continue }
             switches[id] = value
         }
-        return Usage(cpuSeconds: (user + system) / ticks, voluntarySwitches: switches, eventLoopThreads: eventLoop)
+        return Usage(cpuSeconds: (user + system) / ticks, voluntarySwitches: switches)
     }
 
     /// The last 3,000 characters of the log, for failure messages.

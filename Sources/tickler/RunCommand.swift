@@ -5,7 +5,11 @@ import Logging
 import TicklerDaemon
 
 /// `tickler run`: the daemon, in the foreground.
-struct RunCommand: AsyncParsableCommand {
+///
+/// It runs without Swift concurrency (`TicklerMain` calls it on the main thread, which it parks in
+/// `dispatchMain()`): on Linux, the first task on the global executor starts libdispatch's
+/// once-a-second check on its thread pools, and an idle daemon would wake every second for good.
+struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run the daemon in the foreground: deliver every reminder when it falls due.",
@@ -36,7 +40,7 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    func run() throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = LogfmtHandler(label: label)
@@ -50,9 +54,7 @@ struct RunCommand: AsyncParsableCommand {
                 configPath: options.path, environment: ProcessInfo.processInfo.environment),
             workspace: workspace, store: store, logger: Logger(label: "tickler"))
         daemon.start()
-        // The daemon lives on its own queue and ends the process itself (exit 0 on SIGTERM). Park this
-        // task for good: `dispatchMain()` cannot be used under the async entry point, and a sleeping
-        // task would wake the process every second (libdispatch re-arms its timer ahead in steps).
-        await withUnsafeContinuation { (_: UnsafeContinuation<Void, Never>) in }
+        // The daemon lives on its own queue and ends the process itself (exit 0 on SIGTERM).
+        dispatchMain()
     }
 }

@@ -1,7 +1,33 @@
 import ArgumentParser
+import Dispatch
+
+/// The entry point: parses the command line as `Tickler` does, then starts `tickler run` on the main
+/// thread with no Swift concurrency at all (see `RunCommand`), and every other command in a task.
+@main
+enum TicklerMain {
+    static func main() {
+        let command: any ParsableCommand
+        do {
+            command = try Tickler.parseAsRoot()
+        } catch {
+            Tickler.exit(withError: error)
+        }
+        if let daemon = command as? RunCommand {
+            do {
+                try daemon.run()  // returns only by throwing
+            } catch {
+                Tickler.exit(withError: error)
+            }
+        }
+        Task.detached {
+            await Tickler.main()  // parses the command line again (cheap) and runs the command
+            Tickler.exit()
+        }
+        dispatchMain()
+    }
+}
 
 /// The `tickler` command: the daemon and the tools around it.
-@main
 struct Tickler: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tickler",

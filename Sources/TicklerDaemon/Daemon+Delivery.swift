@@ -76,7 +76,8 @@ extension Daemon {
             Task(executorPreference: deliveryExecutor) { [self] in
                 let result = await Self.deliver(work, courier: courier)
                 queue.async { [self] in
-                    finish(Attempt(work: work, number: number, result: result, seconds: Date().timeIntervalSince(started)))
+                    finish(
+                        Attempt(work: work, number: number, result: result, seconds: Date().timeIntervalSince(started)))
                 }
             }
         }

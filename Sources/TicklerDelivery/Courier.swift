@@ -116,7 +116,9 @@ public final class Courier: Sendable {
         on lanes: ConnectionPool<FileLane>
     ) async throws(DeliveryFailure) -> String {
         let result = await lanes.run { _ in
-            Result { () throws(DeliveryFailure) in try transport.write(key: key, fileExtension: fileExtension, bytes: bytes) }
+            Result { () throws(DeliveryFailure) in
+                try transport.write(key: key, fileExtension: fileExtension, bytes: bytes)
+            }
         }
         return "wrote " + (try result.get())
     }

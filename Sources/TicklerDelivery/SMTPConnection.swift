@@ -93,13 +93,15 @@ final class SMTPConnection: QueuedConnection, @unchecked Sendable {
         }
     }
 
-    private func recipients(_ refused: [(index: Int, reply: SMTPReply)], in message: MailMessage) -> [RefusedRecipient] {
+    private func recipients(_ refused: [(index: Int, reply: SMTPReply)], in message: MailMessage) -> [RefusedRecipient]
+    {
         refused.map { index, reply in
             RefusedRecipient(address: message.recipients[index], code: reply.code, reply: reply.text)
         }
     }
 
-    private func rejection(_ reply: SMTPReply, refused: [RefusedRecipient], of message: MailMessage) -> DeliveryFailure {
+    private func rejection(_ reply: SMTPReply, refused: [RefusedRecipient], of message: MailMessage) -> DeliveryFailure
+    {
         if !refused.isEmpty, refused.count == message.recipients.count {
             return .recipientsRefused(
                 refused, channel: settings.channel, target: settings.url.target,

@@ -45,7 +45,9 @@ final class SMTPSession {
                 // Back to a clean state for the next message; a server that cannot do that is dropped.
                 try send(["RSET"], deadline: deadline)
                 let reset = try readReply(deadline: deadline)
-                if reset.code != 250 { return .lost(CurlError(CURLE_WEIRD_SERVER_REPLY, detail: reset.text), heardReply: true) }
+                if reset.code != 250 {
+                    return .lost(CurlError(CURLE_WEIRD_SERVER_REPLY, detail: reset.text), heardReply: true)
+                }
             }
             return outcome
         } catch {
@@ -56,7 +58,8 @@ final class SMTPSession {
     private func exchange(_ message: MailMessage, deadline: ContinuousClock.Instant, heardReply: inout Bool)
         throws(CurlError) -> Outcome
     {
-        let international = smtpUTF8 && !([message.from] + message.recipients).allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
+        let international =
+            smtpUTF8 && !([message.from] + message.recipients).allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
         let commands =
             ["MAIL FROM:<\(message.from)>" + (international ? " SMTPUTF8" : "")]
             + message.recipients.map { "RCPT TO:<\($0)>" } + ["DATA"]

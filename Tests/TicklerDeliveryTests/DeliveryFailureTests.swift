@@ -134,16 +134,17 @@ import Testing
         #expect(failure.kind == .file)
     }
 
-    @Test(arguments: [
-        ("250 2.0.0 Ok: queued as 4F2A", "250 2.0.0 Ok: queued as 4F2A"),
-        ("errcode 0 (ok)", "errcode 0 (ok)"),
-        ("", ""),
-        ("  two\tlines\r\nand  gaps ", "two lines and gaps"),
-        ("550 5.1.1 <zhang.wei@example.cn>: Recipient unknown", "550 5.1.1 <address> Recipient unknown"),
-        ("用户 不存在", "用户 不存在"),
-        (String(repeating: "x", count: 300), String(repeating: "x", count: 300)),
-        (String(repeating: "x", count: 301), String(repeating: "x", count: 300) + "…"),
-    ] as [(String, String)])
+    @Test(
+        arguments: [
+            ("250 2.0.0 Ok: queued as 4F2A", "250 2.0.0 Ok: queued as 4F2A"),
+            ("errcode 0 (ok)", "errcode 0 (ok)"),
+            ("", ""),
+            ("  two\tlines\r\nand  gaps ", "two lines and gaps"),
+            ("550 5.1.1 <zhang.wei@example.cn>: Recipient unknown", "550 5.1.1 <address> Recipient unknown"),
+            ("用户 不存在", "用户 不存在"),
+            (String(repeating: "x", count: 300), String(repeating: "x", count: 300)),
+            (String(repeating: "x", count: 301), String(repeating: "x", count: 300) + "…"),
+        ] as [(String, String)])
     func answersAreShownOnOneLineWithoutAddresses(answer: String, shown: String) {
         #expect(DeliveryFailure.sanitized(answer) == shown)
     }

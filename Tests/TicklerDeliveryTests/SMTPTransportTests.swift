@@ -272,7 +272,8 @@ import TicklerTestSupport
 
     @Test(arguments: [false, true])
     func aRefusedRecipientIsReportedWithItsAddress(pipelining: Bool) async throws {
-        let sink = try SMTPSink(SMTPSink.Configuration(refusedRecipients: ["nobody@example.com"], pipelining: pipelining))
+        let sink = try SMTPSink(
+            SMTPSink.Configuration(refusedRecipients: ["nobody@example.com"], pipelining: pipelining))
         let receipt = try await transport(channel(sink.url))
             .send(message(to: ["zhang@example.com", "nobody@example.com", "li@example.com"]))
         #expect(receipt.code == 250)
@@ -287,7 +288,8 @@ import TicklerTestSupport
 
     @Test(arguments: [false, true])
     func everyRecipientRefusedIsAPermanentFailureListingThem(pipelining: Bool) async throws {
-        let sink = try SMTPSink(SMTPSink.Configuration(refusedRecipients: ["a@example.com", "b@example.com"], pipelining: pipelining))
+        let sink = try SMTPSink(
+            SMTPSink.Configuration(refusedRecipients: ["a@example.com", "b@example.com"], pipelining: pipelining))
         let transport = transport(channel(sink.url))
         let failure = try #require(
             await failure { () async throws(DeliveryFailure) in

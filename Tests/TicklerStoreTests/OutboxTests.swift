@@ -194,16 +194,20 @@ import TicklerTestSupport
         // One stale end: none of the ends is recorded.
         let stale = try #require(throws: StoreError.self) {
             try store.finishAttempts(
-                [.init(key: "a/c1/1", attempt: 1, outcome: .delivered(detail: nil)),
-                 .init(key: "b/c1/1", attempt: 2, outcome: .delivered(detail: nil))], at: t + 2)
+                [
+                    .init(key: "a/c1/1", attempt: 1, outcome: .delivered(detail: nil)),
+                    .init(key: "b/c1/1", attempt: 2, outcome: .delivered(detail: nil)),
+                ], at: t + 2)
         }
         #expect(stale.kind == .wrongState)
         #expect(try store.dueWork(now: t + 2, limit: 10).count == 3)
 
         try store.finishAttempts(
-            [.init(key: "a/c1/1", attempt: 1, outcome: .delivered(detail: "250 ok")),
-             .init(key: "b/c1/1", attempt: 1, outcome: .retry(at: t + 60, error: "451 later")),
-             .init(key: "c/c1/1", attempt: 1, outcome: .failed(error: "550 no"))], at: t + 2)
+            [
+                .init(key: "a/c1/1", attempt: 1, outcome: .delivered(detail: "250 ok")),
+                .init(key: "b/c1/1", attempt: 1, outcome: .retry(at: t + 60, error: "451 later")),
+                .init(key: "c/c1/1", attempt: 1, outcome: .failed(error: "550 no")),
+            ], at: t + 2)
         #expect(try store.dueWork(now: t + 2, limit: 10).isEmpty)
         #expect(try store.dueWork(now: t + 60, limit: 10).map(\.key) == ["b/c1/1"])
         let outcomes = Dictionary(uniqueKeysWithValues: try store.history().map { ($0.key, $0.outcome) })

@@ -147,11 +147,19 @@ import TicklerTestSupport
 
     // MARK: TLS
 
-    @Test func startTLSWithTheCertificateTrustedThroughCAFileSucceeds() async throws {
-        let sink = try SMTPSink(SMTPSink.Configuration(tls: .startTLS))
+    @Test(arguments: [false, true])
+    func startTLSWithTheCertificateTrustedThroughCAFileSucceeds(pipelining: Bool) async throws {
+        let sink = try SMTPSink(SMTPSink.Configuration(tls: .startTLS, pipelining: pipelining))
         let transport = transport(channel(sink.url, startTLS: .required, caFile: sink.certificatePath))
-        _ = try await transport.send(message())
-        #expect(try sink.messages().first?.overTLS == true)
+        _ = try await transport.send(message(number: 1))
+        // The TLS connection is kept: what TLS sends unasked (session tickets) does not count as the
+        // server closing it.
+        let second = try await transport.send(message(number: 2))
+        #expect(second.reusedConnection)
+        let arrived = try sink.messages()
+        #expect(arrived.map(\.overTLS) == [true, true])
+        #expect(arrived.map(\.pipelined) == [pipelining, pipelining])
+        #expect(sink.connectionCount() == 1)
     }
 
     @Test func optionalStartTLSUpgradesWhenOffered() async throws {

@@ -211,5 +211,6 @@ public final class Daemon: @unchecked Sendable {
         malloc_trim(0)
     }
 
-    static func now() -> Int64 { Int64(Date().timeIntervalSince1970.rounded(.down)) }
+    /// The current time in whole seconds since the epoch, read as the store reads it.
+    static func now() -> Int64 { SQLiteStore.now() }
 }

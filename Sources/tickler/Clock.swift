@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TicklerCore
+import TicklerStore
 
 /// The command line's `TIME` values, and the current time (read here, at the edge, never in the core).
 enum Clock {
@@ -18,6 +19,6 @@ enum Clock {
         return instant
     }
 
-    /// The current time, whole seconds since the epoch.
-    static func now() -> Int64 { Int64(Date().timeIntervalSince1970.rounded(.down)) }
+    /// The current time, whole seconds since the epoch, read as the store reads it.
+    static func now() -> Int64 { SQLiteStore.now() }
 }

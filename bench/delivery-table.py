@@ -60,10 +60,12 @@ def main():
     sinks = sorted({sink for _, sink in rows})
     for sink in sinks:
         one = rate("tickler smtp, 1 connection", sink)
+        batched = rate("tickler smtp, 1 connection, 8 senders", sink)
         four = rate("tickler smtp, 4 connections", sink)
-        if one is not None:
-            print("  SMTP, one connection, %s sink: %.0f/s against 1,500/s: %s" % (
-                sink, one, "met" if one >= 1500 else "NOT met (%.0f %% of it)" % (one / 15)))
+        for label, value in (("one connection", one), ("one connection, 8 senders", batched)):
+            if value is not None:
+                print("  SMTP, %s, %s sink: %.0f/s against 1,500/s: %s" % (
+                    label, sink, value, "met" if value >= 1500 else "NOT met (%.0f %% of it)" % (value / 15)))
         if one and four is not None:
             print("  SMTP, 4 connections, %s sink: %.0f/s, %.2f× one connection: %s" % (
                 sink, four, four / one, "more" if four > one else "NOT more"))

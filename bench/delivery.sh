@@ -2,7 +2,7 @@
 # How fast Tickler delivers (issue 5), side by side in one run, over loopback:
 #
 #   SMTP      to an SMTP sink that accepts and discards every message, with `starttls: off`:
-#             tickler-bench smtp (SMTPTransport) with 1 and 4 connections, against Python's smtplib
+#             tickler-bench smtp (SMTPTransport) with 1 connection (1 and 8 senders) and 4, against Python's smtplib
 #             with a new connection per message and with one reused connection.
 #   webhooks  to an HTTP/1.1 keep-alive receiver that answers `200 {}`:
 #             tickler-bench webhook (WebhookTransport, generic format) with 1 and 4 connections,
@@ -151,6 +151,8 @@ for run in $(seq "$runs"); do
         url="smtp://127.0.0.1:${sink_port[$kind]}"
         row "tickler smtp, 1 connection" "$kind" \
             "$bench" smtp --url "$url" --messages "$smtp_messages" --connections 1
+        row "tickler smtp, 1 connection, 8 senders" "$kind" \
+            "$bench" smtp --url "$url" --messages "$smtp_messages" --connections 1 --senders 8
         row "tickler smtp, 4 connections" "$kind" \
             "$bench" smtp --url "$url" --messages "$smtp_messages" --connections 4
         row "smtplib, connection per message" "$kind" "$python" bench/py-senders.py smtp-per-message \

@@ -47,11 +47,13 @@ public final class Courier: Sendable {
         self.routes = routes
     }
 
-    /// How many messages a channel may have in flight at once: its `connections:`; a file channel
-    /// writes four at a time (each write waits for two `fsync`s; distinct keys are distinct files).
+    /// How many messages a channel may have in flight at once: a webhook channel its `connections:`;
+    /// an SMTP channel eight per connection (the messages that wait while a connection is busy go out
+    /// together, pipelined, see `SMTPDispatcher`); a file channel writes four at a time (each write
+    /// waits for two `fsync`s; distinct keys are distinct files).
     public func parallelism(of channel: String) -> Int {
         switch routes[channel] {
-        case .smtp(_, let smtp): max(1, smtp.transport.connections)
+        case .smtp(_, let smtp): max(1, smtp.transport.connections) * 8
         case .webhook(_, let webhook): max(1, webhook.transport.connections)
         case .file: Self.fileParallelism
         case nil: 1

@@ -7,8 +7,8 @@ import TicklerCore
 /// the serial queue that alone touches them.
 ///
 /// `@unchecked Sendable` because the mutable parts — the session and the dialogue — are confined to
-/// `queue`: `send` checks that it runs there, and the pool hands a connection to one transfer at a time.
-final class SMTPConnection: QueuedConnection, @unchecked Sendable {
+/// `queue`: `send` checks that it runs there, and the transport hands a connection one batch at a time.
+final class SMTPConnection: @unchecked Sendable {
     let queue: DispatchQueue
     private let settings: SMTPTransport.Settings
     /// The open connection; `nil` before the first message and after the connection failed.
@@ -29,40 +29,54 @@ final class SMTPConnection: QueuedConnection, @unchecked Sendable {
         queue.async { doomed.drop() }
     }
 
-    /// Sends one message. Call on `queue` only.
-    func send(_ message: MailMessage) -> Result<SMTPReceipt, DeliveryFailure> {
+    /// Sends `messages` in order over this connection (pipelined from one to the next when the server
+    /// allows it) and returns a result per message. Call on `queue` only.
+    func send(_ messages: [MailMessage]) -> [Result<SMTPReceipt, DeliveryFailure>] {
         dispatchPrecondition(condition: .onQueue(queue))
+        var results = [Result<SMTPReceipt, DeliveryFailure>?](repeating: nil, count: messages.count)
+        var todo = Array(messages.indices)
         var retried = false
-        while true {
+        while !todo.isEmpty {
             // A connection the server timed out while it was idle ("421 …", then closed) is replaced.
             if let open = session, open.handle.hasSpokenOrClosed { session = nil }
             let reused = session != nil
             let session: SMTPSession
             switch connected() {
             case .success(let open): session = open
-            case .failure(let failure): return .failure(failure)
+            case .failure(let failure):
+                for index in todo { results[index] = .failure(failure) }
+                return results.map { $0! }
             }
             let deadline = ContinuousClock.now + .milliseconds(settings.curl.timeoutMilliseconds)
-            switch session.transaction(message, deadline: deadline) {
-            case .accepted(let reply, let refused):
-                return .success(
-                    SMTPReceipt(
-                        code: reply.code, reply: reply.text, refusedRecipients: recipients(refused, in: message),
-                        reusedConnection: reused))
-            case .rejected(let reply, let refused):
-                if reply.code == 421 { self.session = nil }  // the server is closing the connection
-                return .failure(rejection(reply, refused: recipients(refused, in: message), of: message))
-            case .lost(let error, let heardReply):
-                self.session = nil
-                // A kept connection the server closed while it was idle fails before any reply: nothing
-                // can have been accepted, and one more try on a fresh connection is safe.
-                if reused, !heardReply, !retried {
-                    retried = true
-                    continue
+            let outcomes = session.transactions(todo.map { messages[$0] }, deadline: deadline)
+            var again: [Int] = []
+            for (index, outcome) in zip(todo, outcomes) {
+                let message = messages[index]
+                switch outcome {
+                case .accepted(let reply, let refused):
+                    results[index] = .success(
+                        SMTPReceipt(
+                            code: reply.code, reply: reply.text, refusedRecipients: recipients(refused, in: message),
+                            reusedConnection: reused))
+                case .rejected(let reply, let refused):
+                    if reply.code == 421 { self.session = nil }  // the server is closing the connection
+                    results[index] = .failure(rejection(reply, refused: recipients(refused, in: message), of: message))
+                case .lost(let error, let heardReply):
+                    self.session = nil
+                    // No reply to its commands (a kept connection the server closed while it was idle, or
+                    // one lost before this message's turn): nothing can have been accepted, and one more
+                    // try on a fresh connection is safe.
+                    if !heardReply, !retried {
+                        again.append(index)
+                    } else {
+                        results[index] = .failure(curlFailure(error))
+                    }
                 }
-                return .failure(curlFailure(error))
             }
+            todo = again
+            retried = retried || !again.isEmpty
         }
+        return results.map { $0! }
     }
 
     // MARK: Private

@@ -16,8 +16,10 @@ import TicklerCore
 /// and read the server's reply to every recipient. Connections are kept open from one message to the
 /// next; one that fails is dropped, and a send that fails on a kept connection before the server said
 /// anything (it closed the connection while idle) is tried once more on a new one. `connections: N`
-/// allows N transactions at once, each on its own connection and serial queue; a single sender keeps
-/// using one connection.
+/// allows N connections, each with its own serial queue; messages sent while every connection is busy
+/// wait and go out together on the next free one, each message's end in the same write as the next
+/// one's commands when the server pipelines (`SMTPDispatcher`). A single sender keeps using one
+/// connection.
 ///
 /// Recipients the server refuses are reported per address: in `SMTPReceipt.refusedRecipients` when the
 /// message was accepted for the others, in `DeliveryFailure.refusedRecipients` when every one was
@@ -30,14 +32,14 @@ public final class SMTPTransport: Sendable {
     /// The channel's name in `tickler.yaml`.
     public let channelName: String
     private let settings: Result<Settings, DeliveryFailure>
-    private let pool: ConnectionPool<SMTPConnection>?
+    private let dispatcher: SMTPDispatcher?
 
     public init(channelName: String, channel: SMTPChannel, environment: [String: String]) {
         self.channelName = channelName
         let settings = Settings.resolve(channelName: channelName, channel: channel, environment: environment)
         self.settings = settings
-        pool = (try? settings.get()).map { settings in
-            ConnectionPool(
+        dispatcher = (try? settings.get()).map { settings in
+            SMTPDispatcher(
                 (0..<max(1, channel.transport.connections)).map { SMTPConnection(number: $0, settings: settings) })
         }
     }
@@ -51,8 +53,8 @@ public final class SMTPTransport: Sendable {
     public func send(_ message: MailMessage) async throws(DeliveryFailure) -> SMTPReceipt {
         let settings = try settings.get()
         if let problem = settings.problem(with: message) { throw problem }
-        guard let pool else { preconditionFailure("resolved settings always come with a pool") }
-        return try await pool.run { $0.send(message) }.get()
+        guard let dispatcher else { preconditionFailure("resolved settings always come with connections") }
+        return try await dispatcher.send(message).get()
     }
 }
 

@@ -74,6 +74,9 @@ public final class SMTPSink: @unchecked Sendable {
         public var authenticated: Bool
         /// Whether `RCPT TO` and `DATA` had arrived with `MAIL FROM`, before its reply (pipelined).
         public var pipelined: Bool
+        /// Whether the next message's commands had arrived with this message's end, before its reply
+        /// (pipelined from one message to the next).
+        public var nextCommandsBuffered: Bool
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -137,7 +140,7 @@ public final class SMTPSink: @unchecked Sendable {
             return Message(
                 mailFrom: envelope.mailFrom, recipients: envelope.recipients, bytes: Array(bytes),
                 connection: envelope.connection, overTLS: envelope.tls, authenticated: envelope.authenticated,
-                pipelined: envelope.pipelined)
+                pipelined: envelope.pipelined, nextCommandsBuffered: envelope.nextBuffered)
         }
     }
 
@@ -154,10 +157,12 @@ public final class SMTPSink: @unchecked Sendable {
         var tls: Bool
         var authenticated: Bool
         var pipelined: Bool
+        var nextBuffered: Bool
 
         enum CodingKeys: String, CodingKey {
             case mailFrom = "mail_from"
             case recipients = "rcpt_tos"
+            case nextBuffered = "next_buffered"
             case connection, tls, authenticated, pipelined
         }
     }
@@ -222,6 +227,7 @@ public final class SMTPSink: @unchecked Sendable {
                 return "250 2.1.5 OK"
 
             async def handle_DATA(self, server, session, envelope):
+                next_buffered = b"\r\n" in bytes(server._reader._buffer)
                 if config.get("data_reply"):
                     return config["data_reply"]
                 counts["messages"] += 1
@@ -234,6 +240,7 @@ public final class SMTPSink: @unchecked Sendable {
                     "tls": server.transport.get_extra_info("ssl_object") is not None,
                     "authenticated": bool(session.authenticated),
                     "pipelined": getattr(envelope, "tickler_pipelined", False),
+                    "next_buffered": next_buffered,
                 }
                 write_atomically(base + ".json", json.dumps(envelope_json).encode())
                 return "250 2.0.0 OK: queued as %d" % counts["messages"]

@@ -13,8 +13,10 @@ enum BenchCommand {
         var url: String
         /// Messages (or requests) to time.
         var count: Int
-        /// Parallel connections, and as many concurrent senders.
+        /// Parallel connections.
         var connections: Int
+        /// Concurrent senders (by default as many as connections).
+        var senders: Int
         /// Messages sent before timing starts, to open the connections.
         var warmup: Int
         /// Send messages composed before timing starts (the transport alone) instead of composing each.
@@ -22,15 +24,15 @@ enum BenchCommand {
     }
 
     static let usage = """
-        usage: tickler-bench smtp --url smtp://127.0.0.1:PORT [--messages N] [--connections C] [--warmup W]
-                                  [--prebuilt]
+        usage: tickler-bench smtp --url smtp://127.0.0.1:PORT [--messages N] [--connections C] [--senders S]
+                                  [--warmup W] [--prebuilt]
                tickler-bench webhook --url http://127.0.0.1:PORT/hook [--requests N] [--connections C]
-                                     [--warmup W] [--format generic] [--signed] [--prebuilt]
+                                     [--senders S] [--warmup W] [--format generic] [--signed] [--prebuilt]
                tickler-bench sample smtp|webhook|text [--format generic]
 
         Sends N realistic reminders (a Chinese birthday greeting per contact, composed per message) through
-        Tickler's SMTPTransport or WebhookTransport with C connections and C concurrent senders, after W
-        warm-up messages (default C), and prints one JSON line: messages per second, wall time, CPU time,
+        Tickler's SMTPTransport or WebhookTransport with C connections and S concurrent senders (default C),
+        after W warm-up messages (default S), and prints one JSON line: messages per second, wall time, CPU time,
         latency percentiles of a message's send (milliseconds), connections opened, failures.
         SMTP goes with `starttls: off`; --signed gives a generic webhook a Standard Webhooks secret;
         --prebuilt sends 1,000 messages composed before timing, in turn, to time the transport alone.
@@ -56,7 +58,7 @@ enum BenchCommand {
             switch option {
             case "--signed": signed = true
             case "--prebuilt": prebuilt = true
-            case "--url", "--messages", "--requests", "--connections", "--warmup", "--format":
+            case "--url", "--messages", "--requests", "--connections", "--senders", "--warmup", "--format":
                 guard let value = rest.popFirst() else { throw Problem(message: "'\(option)' needs a value") }
                 options[option] = value
             default: throw Problem(message: "unknown option '\(option)'")
@@ -86,8 +88,9 @@ enum BenchCommand {
         guard let url = options["--url"] else { throw Problem(message: "missing --url") }
         let count = try number(options[countOption], option: countOption, default: 10_000)
         let connections = try number(options["--connections"], option: "--connections", default: 1)
-        let warmup = try number(options["--warmup"], option: "--warmup", default: connections, minimum: 0)
-        return Run(url: url, count: count, connections: connections, warmup: warmup)
+        let senders = try number(options["--senders"], option: "--senders", default: connections)
+        let warmup = try number(options["--warmup"], option: "--warmup", default: senders, minimum: 0)
+        return Run(url: url, count: count, connections: connections, senders: senders, warmup: warmup)
     }
 
     private static func number(

@@ -31,6 +31,7 @@ struct BenchReport {
             ("bench", JSONText.quoted(bench)),
             ("count", "\(run.count)"),
             ("connections", "\(run.connections)"),
+            ("senders", "\(run.senders)"),
             ("per_s", fixed(wall > 0 ? Double(sorted.count - measurement.failures) / wall : 0, 1)),
             ("wall_s", fixed(wall, 3)),
             ("p50_ms", milliseconds(50)),

@@ -96,8 +96,8 @@ enum DeliveryBench {
     private static func measure(
         _ run: BenchCommand.Run, send: @escaping @Sendable (Int) async -> LoadRunner.Outcome
     ) async -> LoadRunner.Measurement {
-        _ = await LoadRunner.run(first: 0, count: run.warmup, senders: run.connections, send: send)
-        return await LoadRunner.run(first: run.warmup, count: run.count, senders: run.connections, send: send)
+        _ = await LoadRunner.run(first: 0, count: run.warmup, senders: run.senders, send: send)
+        return await LoadRunner.run(first: run.warmup, count: run.count, senders: run.senders, send: send)
     }
 
     /// Microseconds per call of `body`, over 2,000 calls (the first 200 not counted).

@@ -58,7 +58,8 @@ import TicklerTestSupport
         #expect(try store.status(now: SQLiteStore.now()).counts.map(\.count) == [Self.contacts])
 
         // Duplicates only where an attempt was cut off: each extra copy of a key is matched by an
-        // `interrupted` attempt of that key, and a kill cuts off at most one attempt per connection.
+        // `interrupted` attempt of that key. A kill cuts off at most the channel's attempts in flight:
+        // eight per connection (those waiting for a busy connection count, though nothing was sent).
         var copies: [String: Int] = [:]
         for id in received { copies[id, default: 0] += 1 }
         var interrupted = 0
@@ -70,7 +71,7 @@ import TicklerTestSupport
             #expect(copies[messageID(key), default: 0] - 1 <= cut, "\(key) arrived more often than it was cut off")
             #expect(history.first?.outcome == .delivered)
         }
-        #expect(interrupted <= thresholds.count * Self.connections)
+        #expect(interrupted <= thresholds.count * Self.connections * 8)
         #expect(received.count - Self.contacts <= interrupted)
         #expect(workspace.logLines(containing: "msg=started").count == thresholds.count + 1)
     }

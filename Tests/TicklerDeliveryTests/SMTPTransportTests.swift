@@ -114,6 +114,58 @@ import TicklerTestSupport
         #expect(receipts.dropFirst().allSatisfy { $0.reusedConnection })
     }
 
+    /// Messages that wait while the one connection is busy go out together: with PIPELINING, each
+    /// message's end shares a write with the next message's commands; refusals stay per message.
+    @Test(arguments: [false, true])
+    func messagesWaitingForTheConnectionGoOutTogether(pipelining: Bool) async throws {
+        let sink = try SMTPSink(
+            SMTPSink.Configuration(refusedRecipients: ["nobody@example.com"], pipelining: pipelining))
+        let transport = transport(channel(sink.url))
+        let outcomes = await withTaskGroup(of: (Int, Result<SMTPReceipt, DeliveryFailure>).self) { group in
+            for number in 1...16 {
+                // Message 5 has only a refused recipient; message 9 has one refused among two.
+                let recipients =
+                    number == 5
+                    ? ["nobody@example.com"]
+                    : number == 9 ? ["nobody@example.com", "li@example.com"] : ["zhang@example.com"]
+                group.addTask {
+                    do throws(DeliveryFailure) {
+                        return (
+                            number, .success(try await transport.send(self.message(to: recipients, number: number)))
+                        )
+                    } catch {
+                        return (number, .failure(error))
+                    }
+                }
+            }
+            var outcomes: [Int: Result<SMTPReceipt, DeliveryFailure>] = [:]
+            for await (number, outcome) in group { outcomes[number] = outcome }
+            return outcomes
+        }
+        for number in 1...16 where number != 5 {
+            let receipt = try #require(try? outcomes[number]?.get(), "message \(number)")
+            #expect(receipt.code == 250)
+            #expect(receipt.refusedRecipients.map(\.address) == (number == 9 ? ["nobody@example.com"] : []))
+        }
+        guard case .failure(let refused) = outcomes[5] else {
+            Issue.record("message 5 should have been refused")
+            return
+        }
+        #expect(refused.kind == .recipientsRefused)
+        let arrived = try sink.messages()
+        #expect(arrived.count == 15)
+        #expect(
+            Set(arrived.map { $0.bytes })
+                == Set(
+                    (1...16).filter { $0 != 5 }.map { number in
+                        message(number: number).bytes
+                    }))
+        #expect(sink.connectionCount() == 1)
+        // Sixteen senders and one connection: some messages waited and went out in one batch, their
+        // commands written with the previous message's end when the server allows pipelining.
+        #expect(arrived.contains { $0.nextCommandsBuffered } == pipelining)
+    }
+
     @Test func parallelSendsUseAtMostTheChannelsConnections() async throws {
         let sink = try SMTPSink()
         let transport = transport(channel(sink.url, connections: 3))

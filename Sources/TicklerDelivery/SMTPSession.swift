@@ -6,10 +6,9 @@ import TicklerCore
 /// `curl_easy_recv`.
 ///
 /// libcurl's own SMTP transfer (7.88) sends one command at a time and waits for each reply: four round
-/// trips a message. When the server offers `PIPELINING` (RFC 2920), a session sends `MAIL FROM`, every
-/// `RCPT TO` and `DATA` at once and reads their replies together, then the message: two round trips.
-/// Without it, one command at a time, stopping as soon as the server has refused what the rest
-/// depends on. Every `RCPT TO` gets its own reply either way, so refusals are known per address.
+/// trips a message. When the server offers `PIPELINING` (RFC 2920), a session sends a message's
+/// commands at once, with the end of the message before: one round trip a message in a batch, two for
+/// a message alone. Every `RCPT TO` gets its own reply either way, so refusals are known per address.
 ///
 /// A session is confined to its connection's queue (see `SMTPConnection`).
 final class SMTPSession {
@@ -36,100 +35,58 @@ final class SMTPSession {
         smtpUTF8 = extensions.contains("SMTPUTF8")
     }
 
-    /// Sends `message` in one mail transaction, all of it before `deadline`.
-    func transaction(_ message: MailMessage, deadline: ContinuousClock.Instant) -> Outcome {
-        var heardReply = false
-        do throws(CurlError) {
-            let outcome = try exchange(message, deadline: deadline, heardReply: &heardReply)
-            if case .rejected(let reply, _) = outcome, reply.code != 421 {
-                // Back to a clean state for the next message; a server that cannot do that is dropped.
-                try send(["RSET"], deadline: deadline)
-                let reset = try readReply(deadline: deadline)
-                if reset.code != 250 {
-                    return .lost(CurlError(CURLE_WEIRD_SERVER_REPLY, detail: reset.text), heardReply: true)
-                }
-            }
-            return outcome
-        } catch {
-            return .lost(error, heardReply: heardReply)
-        }
-    }
-
-    private func exchange(_ message: MailMessage, deadline: ContinuousClock.Instant, heardReply: inout Bool)
-        throws(CurlError) -> Outcome
-    {
-        let commands = envelope(message)
-        var replies: [SMTPReply] = []
-        if pipelining {
-            try send(commands, deadline: deadline)
-            for _ in commands {
-                replies.append(try readReply(deadline: deadline))
-                heardReply = true
-            }
-        } else {
-            for (index, command) in commands.enumerated() {
-                // Stop where the server has refused what the rest depends on: the sender, or every recipient.
-                if index == 1, replies[0].code >= 400 { break }
-                if index == commands.count - 1, !replies.dropFirst().contains(where: { $0.code < 300 }) { break }
-                try send([command], deadline: deadline)
-                replies.append(try readReply(deadline: deadline))
-                heardReply = true
-            }
-        }
-        if replies[0].code >= 400 { return .rejected(replies[0], refused: []) }
-        let refused = Self.refused(replies, recipients: message.recipients.count)
-        let dataReply = replies.count == commands.count ? replies[commands.count - 1] : nil
-        if refused.count == message.recipients.count {
-            // A server that asks for the message anyway gets an empty one, ended at once.
-            if dataReply?.code == 354 {
-                try handle.send(Array(".\r\n".utf8), deadline: deadline)
-                _ = try readReply(deadline: deadline)
-            }
-            return .rejected(refused.last!.reply, refused: refused)
-        }
-        guard let dataReply, dataReply.code == 354 else {
-            return .rejected(dataReply ?? replies[replies.count - 1], refused: refused)
-        }
-        try handle.send(Self.dataBlock(message.bytes), deadline: deadline)
-        let final = try readReply(deadline: deadline)
-        return final.code < 300 ? .accepted(final, refused: refused) : .rejected(final, refused: refused)
-    }
-
-    /// Sends `messages` one after another. With `PIPELINING`, each message's data goes out in one write
-    /// with the next message's `MAIL FROM`, `RCPT TO` and `DATA` (RFC 2920 lets message content open a
-    /// command group): one round trip a message. Without it, one `transaction` after another. Returns
-    /// an outcome per message, in order; after a lost connection the rest are lost too.
+    /// Sends `messages` one after another, all before `deadline`, and returns an outcome per message, in
+    /// order; after a lost connection the rest are lost too.
+    ///
+    /// With `PIPELINING`, a message's `MAIL FROM`, `RCPT TO` and `DATA` go in one write, together with
+    /// the end of the message before (its data, or the `RSET` or "." that closes a refused one): RFC 2920
+    /// lets message content open a command group, so each message costs one round trip. Without it, one
+    /// command at a time, stopping where the server has refused what the rest depends on, and each
+    /// message is ended before the next begins.
     func transactions(_ messages: [MailMessage], deadline: ContinuousClock.Instant) -> [Outcome] {
-        guard pipelining, messages.count > 1 else { return messages.map { transaction($0, deadline: deadline) } }
         var batch = Batch(count: messages.count)
         do throws(CurlError) {
             for (index, message) in messages.enumerated() {
-                batch.output += Self.commandBytes(envelope(message))
-                try handle.send(batch.output, deadline: deadline)
-                batch.output = []
-                guard try readPending(&batch, deadline: deadline) else { return batch.outcomes(closing: index) }
+                let commands = envelope(message)
                 var replies: [SMTPReply] = []
-                for _ in 0..<(message.recipients.count + 2) { replies.append(try readReply(deadline: deadline)) }
-                batch.heard[index] = true
-                if replies.contains(where: { $0.code == 421 }) {
-                    batch.results[index] = .rejected(replies.first { $0.code == 421 }!, refused: [])
+                if pipelining {
+                    batch.output += Self.commandBytes(commands)
+                    try handle.send(batch.output, deadline: deadline)
+                    batch.output = []
+                    guard try readPending(&batch, deadline: deadline) else { return batch.outcomes(closing: index) }
+                    for _ in commands { replies.append(try readReply(deadline: deadline)) }
+                    batch.heard[index] = true
+                } else {
+                    for (position, command) in commands.enumerated() {
+                        // Stop where the server has refused what the rest depends on: the sender, or
+                        // every recipient.
+                        if position == 1, replies[0].code >= 400 { break }
+                        if position == commands.count - 1, !replies.dropFirst().contains(where: { $0.code < 300 }) {
+                            break
+                        }
+                        try send([command], deadline: deadline)
+                        replies.append(try readReply(deadline: deadline))
+                        batch.heard[index] = true
+                    }
+                }
+                if let closing = replies.first(where: { $0.code == 421 }) {
+                    batch.results[index] = .rejected(closing, refused: [])
                     return batch.outcomes(closing: index + 1)
                 }
-                let refused = Self.refused(replies, recipients: message.recipients.count)
-                let dataReply = replies[replies.count - 1]
-                if replies[0].code >= 400 {
-                    batch.results[index] = .rejected(replies[0], refused: [])
-                    batch.pend(.reset)
-                } else if refused.count == message.recipients.count {
-                    batch.results[index] = .rejected(refused.last!.reply, refused: refused)
-                    // A server that asks for the message anyway gets an empty one, ended at once.
-                    batch.pend(dataReply.code == 354 ? .emptyMessage : .reset)
-                } else if dataReply.code != 354 {
-                    batch.results[index] = .rejected(dataReply, refused: refused)
-                    batch.pend(.reset)
-                } else {
+                switch Self.verdict(replies, recipients: message.recipients.count) {
+                case .refuse(let reply, let refused, let ending):
+                    batch.results[index] = .rejected(reply, refused: refused)
+                    batch.pend(ending)
+                case .send(let refused):
                     batch.output += Self.dataBlock(message.bytes)
                     batch.pending = .end(index, refused)
+                }
+                if !pipelining {
+                    try handle.send(batch.output, deadline: deadline)
+                    batch.output = []
+                    guard try readPending(&batch, deadline: deadline) else {
+                        return batch.outcomes(closing: index + 1)
+                    }
                 }
             }
             if !batch.output.isEmpty { try handle.send(batch.output, deadline: deadline) }
@@ -138,6 +95,30 @@ final class SMTPSession {
         } catch {
             return batch.outcomes(lost: error)
         }
+    }
+
+    /// What the replies to a message's envelope (`MAIL FROM`, each `RCPT TO`, `DATA`; fewer when the
+    /// commands stopped early) decide.
+    private enum Verdict {
+        /// Send the message; the recipients in `refused` (by index) do not get it.
+        case send(refused: [(index: Int, reply: SMTPReply)])
+        /// The message is refused with `reply`; `ending` brings the session back to a clean state.
+        case refuse(SMTPReply, refused: [(index: Int, reply: SMTPReply)], ending: Batch.Pending)
+    }
+
+    private static func verdict(_ replies: [SMTPReply], recipients: Int) -> Verdict {
+        if replies[0].code >= 400 { return .refuse(replies[0], refused: [], ending: .reset) }
+        let refused = refused(replies, recipients: recipients)
+        let dataReply = replies.count == recipients + 2 ? replies[recipients + 1] : nil
+        if refused.count == recipients {
+            // A server that asks for the message anyway gets an empty one, ended at once.
+            return .refuse(
+                refused.last!.reply, refused: refused, ending: dataReply?.code == 354 ? .emptyMessage : .reset)
+        }
+        guard let dataReply, dataReply.code == 354 else {
+            return .refuse(dataReply ?? replies[replies.count - 1], refused: refused, ending: .reset)
+        }
+        return .send(refused: refused)
     }
 
     /// What a batch has sent and not yet read the reply to, and what it knows.

@@ -96,8 +96,7 @@ extension SMTPTransport {
             }
             var password: String?
             if let source = channel.password {
-                let key = if case .file = source { "password_file" } else { "password_env" }
-                switch SecretReader.read(source, key: key, environment: environment) {
+                switch SecretReader.read(source, option: "password", environment: environment) {
                 case .success(let secret): password = secret
                 case .failure(let problem): return failure(problem.message, target: url.target)
                 }

@@ -11,12 +11,15 @@ import TicklerCore
 /// A file's one trailing newline (LF or CRLF) is dropped, as `echo secret > file` writes one. Problems
 /// name the variable or file, never the value.
 enum SecretReader {
-    /// The secret, or a sentence saying why it cannot be read (`key` is the config key: `password_env`).
+    /// Why a secret cannot be read, in a sentence that names the config key (`password_env`).
     struct Problem: Error {
         var message: String
     }
 
-    static func read(_ source: SecretSource, key: String, environment: [String: String]) -> Result<String, Problem> {
+    /// The secret the channel's `NAME_env` or `NAME_file` key points to (`option` is `NAME`: `password`,
+    /// `secret`).
+    static func read(_ source: SecretSource, option: String, environment: [String: String]) -> Result<String, Problem> {
+        let key = if case .file = source { option + "_file" } else { option + "_env" }
         switch source {
         case .environment(let name):
             guard let value = environment[name] else {

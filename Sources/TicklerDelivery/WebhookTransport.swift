@@ -132,8 +132,7 @@ extension WebhookTransport {
             let target = WebhookRequest(url: url.url, body: []).redactedURL
             var secret: String?
             if let source = channel.secret {
-                let key = if case .file = source { "secret_file" } else { "secret_env" }
-                switch SecretReader.read(source, key: key, environment: environment) {
+                switch SecretReader.read(source, option: "secret", environment: environment) {
                 case .success(let value): secret = value
                 case .failure(let problem):
                     return .failure(

@@ -54,7 +54,7 @@ protocol QueuedConnection: Sendable {
 
 extension ConnectionPool where Connection: QueuedConnection {
     /// Takes an idle connection (waiting for one if all are busy), runs `transfer` on its queue, and
-    /// gives it back: how each transport sends.
+    /// gives it back: how webhooks and file writes are sent (SMTP batches through `SMTPDispatcher`).
     func run<Outcome: Sendable>(_ transfer: @escaping @Sendable (Connection) -> Outcome) async -> Outcome {
         let connection = await acquire()
         let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in

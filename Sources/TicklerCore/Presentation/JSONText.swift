@@ -28,25 +28,25 @@ public enum JSONText {
                 matches: { $0 < 0x20 || $0 == quote || $0 == backslash || $0 == 0xE2 })
             guard index < bytes.count else { break }
             let byte = bytes[index]
-            let escape: [UInt8]
+            let replacement: [UInt8]
             var width = 1
             switch byte {
-            case quote, backslash: escape = [backslash, byte]
-            case 0x0A: escape = Array(#"\n"#.utf8)
-            case 0x0D: escape = Array(#"\r"#.utf8)
-            case 0x09: escape = Array(#"\t"#.utf8)
-            case 0..<0x20: escape = Array(#"\u00"#.utf8) + [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
+            case quote, backslash: replacement = [backslash, byte]
+            case 0x0A: replacement = Array(#"\n"#.utf8)
+            case 0x0D: replacement = Array(#"\r"#.utf8)
+            case 0x09: replacement = Array(#"\t"#.utf8)
+            case 0..<0x20: replacement = Array(#"\u00"#.utf8) + [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
             default:
                 // 0xE2: U+2028 and U+2029 are E2 80 A8 and E2 80 A9; every other character is copied.
                 guard index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] & 0xFE == 0xA8 else {
                     index += 1
                     continue
                 }
-                escape = Array(#"\u202"#.utf8) + [bytes[index + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9")]
+                replacement = Array(#"\u202"#.utf8) + [bytes[index + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9")]
                 width = 3
             }
             write(UnsafeBufferPointer(rebasing: bytes[start..<index]))
-            escape.withUnsafeBufferPointer(write)
+            replacement.withUnsafeBufferPointer(write)
             index += width
             start = index
         }

@@ -52,16 +52,17 @@ struct UpcomingCommand: ParsableCommand {
         timings.end("compute")
         if session.store != nil { scheduled.removeAll(keys: try session.deliveredKeys(among: scheduled.keys)) }
         timings.end("delivered")
-        let output: [UInt8]
         switch format {
-        case .json: output = scheduled.jsonUTF8
+        case .json:
+            scheduled.writeJSON { Output.write($0) }
+            timings.end("output")
         case .table, .ics:
             let listing = OccurrenceListing(scheduled.occurrences, workspace: session.workspace, now: start)
-            output = Array((format == .table ? listing.table : listing.iCalendar).utf8)
+            let output = Array((format == .table ? listing.table : listing.iCalendar).utf8)
+            timings.end("format")
+            Output.write(output)
+            timings.end("write")
         }
-        timings.end("format")
-        Output.write(output)
-        timings.end("write")
         timings.report()
         session.keepUntilExit()
     }

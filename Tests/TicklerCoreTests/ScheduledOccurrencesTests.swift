@@ -74,6 +74,18 @@ import Testing
         #expect(empty.jsonUTF8 == Array("[]\n".utf8))
     }
 
+    /// `upcoming` writes the JSON in pieces formatted on every core: whatever their size, the pieces
+    /// put together are the text in one piece, and each holds whole objects.
+    @Test(arguments: [1, 2, 3, 7, 1000])
+    func jsonInPiecesIsTheSameText(entriesPerPiece: Int) throws {
+        let scheduled = try scheduled(fixture())
+        var pieces: [[UInt8]] = []
+        OccurrenceJSON.write(scheduled, entriesPerPiece: entriesPerPiece) { pieces.append($0) }
+        #expect(pieces.count == (scheduled.count + entriesPerPiece - 1) / entriesPerPiece)
+        #expect(Array(pieces.joined()) == OccurrenceJSON.utf8(scheduled.occurrences))
+        for piece in pieces.dropLast() { #expect(piece.last == UInt8(ascii: "}")) }
+    }
+
     @Test func removeAllLeavesOutTheKeysGiven() throws {
         var scheduled = try scheduled(fixture())
         let all = scheduled.occurrences

@@ -61,51 +61,87 @@ enum OccurrenceJSON {
     /// The JSON text of scheduled occurrences, written from their entries: the same bytes as
     /// `utf8(scheduled.occurrences)` without making an `Occurrence` (or a key) per line.
     static func utf8(_ scheduled: ScheduledOccurrences) -> [UInt8] {
-        guard !scheduled.isEmpty else { return Array("[]\n".utf8) }
-        let texts = scheduled.ruleTexts
-        let recipients = scheduled.rules.map(\.recipient)
-        let longestOwner = scheduled.schedule.ownerList.map(\.id.utf8.count).max() ?? 0
-        // As above: at most 6 bytes per byte of a value, plus the names, punctuation and `due`; a
-        // key's day or repeat number takes at most 24 bytes.
-        var bound = 4
-        for entry in scheduled.entries {
-            let rule = texts[Int(entry.rule)]
-            let contact = entry.contactID.count
-            let last = rule.endsInDay ? 0 : scheduled.events.event(at: Int(entry.event)).id.utf8.count
-            let key = rule.name.count + contact + last + 26
-            bound += 6 * (key + 2 * rule.name.count + contact + max(contact, longestOwner) + rule.channel.count) + 160
+        var text: [UInt8] = []
+        write(scheduled) { text.append(contentsOf: $0) }
+        return text
+    }
+
+    /// Writes the JSON text of scheduled occurrences to `output` in pieces of `entriesPerPiece`
+    /// entries, formatted on every core and handed over in order as each is ready, so the first
+    /// piece is written while later ones are formatted and the whole text is never held at once.
+    static func write(
+        _ scheduled: ScheduledOccurrences, entriesPerPiece: Int = 4096, to output: ([UInt8]) -> Void
+    ) {
+        guard !scheduled.isEmpty else { return output(Array("[]\n".utf8)) }
+        let count = scheduled.entries.count
+        let pieces = stride(from: 0, to: count, by: max(1, entriesPerPiece)).map {
+            $0..<min($0 + max(1, entriesPerPiece), count)
         }
-        return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
-            var writer = Writer(base: buffer.baseAddress!)
-            for (index, entry) in scheduled.entries.enumerated() {
-                let rule = Int(entry.rule)
-                writer.append(index == 0 ? "[\n  {\"key\": \"" : ",\n  {\"key\": \"")
-                scheduled.forEachKeyPart(entry) { writer.appendEscaped($0) }
-                writer.append("\", \"rule\": ")
-                writer.appendQuoted(texts[rule].name)
-                writer.append(", \"contact\": ")
-                writer.append(UInt8(ascii: "\""))
-                scheduled.withContactID(entry) { writer.appendEscaped($0) }
-                writer.append(UInt8(ascii: "\""))
-                writer.append(", \"to\": ")
-                writer.appendQuoted(texts[rule].to)
-                writer.append(", \"recipient\": ")
-                if recipients[rule] == .contact {
+        let pieceWriter = PieceWriter(scheduled: scheduled)
+        ParallelMap.stream(pieces, { pieceWriter.text(of: $0) }, inOrder: output)
+    }
+
+    /// Formats a run of a listing's entries: what each piece needs from the whole, found once.
+    private struct PieceWriter: Sendable {
+        let scheduled: ScheduledOccurrences
+        let texts: [ScheduledOccurrences.RuleText]
+        let recipients: [Rule.Recipient]
+        let longestOwner: Int
+
+        init(scheduled: ScheduledOccurrences) {
+            self.scheduled = scheduled
+            texts = scheduled.ruleTexts
+            recipients = scheduled.rules.map(\.recipient)
+            longestOwner = scheduled.schedule.ownerList.map(\.id.utf8.count).max() ?? 0
+        }
+
+        /// The text of the entries in `range`: the array's `[` before the first entry, its `]` after the last.
+        func text(of range: Range<Int>) -> [UInt8] {
+            let entries = scheduled.entries[range]
+            // At most 6 bytes per byte of a value (`\u001f`), plus the names, punctuation and `due`; a
+            // key's day or repeat number takes at most 24 bytes.
+            var bound = 4
+            for entry in entries {
+                let rule = texts[Int(entry.rule)]
+                let contact = entry.contactID.count
+                let last = rule.endsInDay ? 0 : scheduled.events.event(at: Int(entry.event)).id.utf8.count
+                let key = rule.name.count + contact + last + 26
+                bound +=
+                    6 * (key + 2 * rule.name.count + contact + max(contact, longestOwner) + rule.channel.count) + 160
+            }
+            return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
+                var writer = Writer(base: buffer.baseAddress!)
+                for (index, entry) in zip(range, entries) {
+                    let rule = Int(entry.rule)
+                    writer.append(index == 0 ? "[\n  {\"key\": \"" : ",\n  {\"key\": \"")
+                    scheduled.forEachKeyPart(entry) { writer.appendEscaped($0) }
+                    writer.append("\", \"rule\": ")
+                    writer.appendQuoted(texts[rule].name)
+                    writer.append(", \"contact\": ")
                     writer.append(UInt8(ascii: "\""))
                     scheduled.withContactID(entry) { writer.appendEscaped($0) }
                     writer.append(UInt8(ascii: "\""))
-                } else {
-                    writer.appendQuoted(scheduled.schedule.audienceID(recipients[rule], for: Int(entry.contact)) ?? "")
+                    writer.append(", \"to\": ")
+                    writer.appendQuoted(texts[rule].to)
+                    writer.append(", \"recipient\": ")
+                    if recipients[rule] == .contact {
+                        writer.append(UInt8(ascii: "\""))
+                        scheduled.withContactID(entry) { writer.appendEscaped($0) }
+                        writer.append(UInt8(ascii: "\""))
+                    } else {
+                        writer.appendQuoted(
+                            scheduled.schedule.audienceID(recipients[rule], for: Int(entry.contact)) ?? "")
+                    }
+                    writer.append(", \"channel\": ")
+                    writer.appendQuoted(texts[rule].channel)
+                    writer.append(", \"due\": ")
+                    writer.appendTimestamp(entry.due, offset: Int(entry.offset))
+                    writer.append("}")
                 }
-                writer.append(", \"channel\": ")
-                writer.appendQuoted(texts[rule].channel)
-                writer.append(", \"due\": ")
-                writer.appendTimestamp(entry.due, offset: Int(entry.offset))
-                writer.append("}")
+                if range.upperBound == scheduled.entries.count { writer.append("\n]\n") }
+                precondition(writer.count <= bound, "the JSON bound is too small")
+                count = writer.count
             }
-            writer.append("\n]\n")
-            precondition(writer.count <= bound, "the JSON bound is too small")
-            count = writer.count
         }
     }
 
@@ -196,4 +232,7 @@ enum OccurrenceJSON {
 extension ScheduledOccurrences {
     /// `upcoming --format json`: the SPEC's array, written straight from the entries.
     public var jsonUTF8: [UInt8] { OccurrenceJSON.utf8(self) }
+
+    /// The same text in pieces, formatted on every core and handed to `output` in order.
+    public func writeJSON(to output: ([UInt8]) -> Void) { OccurrenceJSON.write(self, to: output) }
 }

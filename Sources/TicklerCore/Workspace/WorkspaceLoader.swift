@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// Loads the configuration, its contact files and its templates through a `SourceReader`, and
@@ -81,51 +80,5 @@ public enum WorkspaceLoader {
         let (contacts, mergeDiagnostics) = ContactsParser.merge(results.map(\.0))
         diagnostics.append(contentsOf: mergeDiagnostics)
         return contacts
-    }
-}
-
-/// `map` over an array on every core, keeping the order.
-///
-/// The work runs on one serial queue per core, each taking the next item until none is left, not
-/// on `DispatchQueue.concurrentPerform`: on Linux, the first use of libdispatch's concurrent pools
-/// starts a timer that watches their threads and wakes the process every second for as long as it
-/// runs — which a daemon that loads contacts this way must not do.
-enum ParallelMap {
-    static func run<T: Sendable, R: Sendable>(_ items: [T], _ transform: @escaping @Sendable (T) -> R) -> [R] {
-        if items.count < 2 { return items.map(transform) }
-        let results = ResultBox<R>(count: items.count)
-        let lanes = min(items.count, ProcessInfo.processInfo.activeProcessorCount)
-        let group = DispatchGroup()
-        for lane in 0..<lanes {
-            DispatchQueue(label: "tickler.parallel.\(lane)").async(group: group) {
-                while let index = results.take() { results.set(index, transform(items[index])) }
-            }
-        }
-        group.wait()
-        return results.values
-    }
-
-    /// Slots written once each, by whichever lane took their index.
-    private final class ResultBox<R>: @unchecked Sendable {
-        private var slots: [R?]
-        private var next = 0
-        private let lock = NSLock()
-
-        init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-        /// The next index no lane has taken, or `nil` when all are taken.
-        func take() -> Int? {
-            lock.withLock {
-                guard next < slots.count else { return nil }
-                next += 1
-                return next - 1
-            }
-        }
-
-        func set(_ index: Int, _ value: R) {
-            lock.withLock { slots[index] = value }
-        }
-
-        var values: [R] { lock.withLock { slots.map { $0! } } }
     }
 }

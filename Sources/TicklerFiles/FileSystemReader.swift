@@ -42,28 +42,21 @@ public struct FileSystemReader: SourceReader {
         let size = Int(status.st_size)
         guard size <= maximumSize else { throw tooLarge(size) }
 
-        // One byte more than fstat reported, so a file that grew since fstat is noticed rather than cut short.
-        var bytes = [UInt8](repeating: 0, count: size + 1)
-        var count = 0
+        // One byte more than fstat reported, so a file that grew since fstat is noticed rather than
+        // cut short; read in pieces until a read comes up short.
+        var bytes: [UInt8] = []
+        var wanted = size + 1
         while true {
-            if count == bytes.count {
-                guard count <= maximumSize else { throw tooLarge(count) }
-                bytes.append(contentsOf: repeatElement(0, count: max(count, 4096)))
+            var code: Int32 = 0
+            let piece = [UInt8](unsafeUninitializedCapacity: wanted) { buffer, count in
+                (count, code) = readFully(descriptor, into: buffer)
             }
-            let result = bytes.withUnsafeMutableBytes { buffer in
-                readSome(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: buffer[count...]))
-            }
-            if result > 0 {
-                count += result
-            } else if result == 0 {
-                break
-            } else if errno != EINTR {
-                throw Self.error(for: errno)
-            }
+            if code != 0 { throw Self.error(for: code) }
+            if bytes.isEmpty { bytes = piece } else { bytes += piece }
+            guard bytes.count <= maximumSize else { throw tooLarge(bytes.count) }
+            if piece.count < wanted { return bytes }
+            wanted = max(bytes.count, 4096)
         }
-        guard count <= maximumSize else { throw tooLarge(count) }
-        bytes.removeSubrange(count...)
-        return bytes
     }
 
     /// The names of the entries in `directory` (files and subdirectories, without `.` and `..`),
@@ -116,7 +109,19 @@ public struct FileSystemReader: SourceReader {
     }
 }
 
-/// `read(2)` into `buffer`; a free function because inside `FileSystemReader` the name `read` is the method.
-private func readSome(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int {
-    read(descriptor, buffer.baseAddress, buffer.count)
+/// `read(2)` into `buffer` until it is full or the file ends: the bytes read, and `errno` if a read
+/// failed (0 otherwise). A free function because inside `FileSystemReader` the name `read` is the method.
+private func readFully(_ descriptor: Int32, into buffer: UnsafeMutableBufferPointer<UInt8>) -> (Int, Int32) {
+    var count = 0
+    while count < buffer.count {
+        let result = read(descriptor, buffer.baseAddress! + count, buffer.count - count)
+        if result > 0 {
+            count += result
+        } else if result == 0 {
+            break
+        } else if errno != EINTR {
+            return (count, errno)
+        }
+    }
+    return (count, 0)
 }

@@ -15,7 +15,7 @@ public enum YAMLDocument {
                     notes: [.init("configuration and contact files need only a few levels of lists and maps")]))
         }
         do {
-            let parser = try Parser(yaml: source.text)
+            let parser = try Parser(yaml: source.text, resolver: .basic)
             guard let root = try parser.singleRoot() else { return .success(nil) }
             return .success(YAMLNode(root, path: source.path))
         } catch let error as YamlError {

@@ -16,8 +16,8 @@ export PATH="/opt/swift/usr/bin:$PATH"
 
 echo "==> Building tickler (release, .build-release)"
 cd "$root"
-swift build -c release --scratch-path .build-release --product tickler
-tickler="$(swift build -c release --scratch-path .build-release --show-bin-path)/tickler"
+swift build -c release --static-swift-stdlib --scratch-path .build-release --product tickler
+tickler="$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)/tickler"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/tickler-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT

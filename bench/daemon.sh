@@ -34,8 +34,8 @@ export PATH="/opt/swift/usr/bin:$PATH"
 
 echo "==> Building tickler (release, $scratch)"
 cd "$root"
-swift build -c release --scratch-path "$scratch" --product tickler
-tickler="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/tickler"
+swift build -c release --static-swift-stdlib --scratch-path "$scratch" --product tickler
+tickler="$(swift build -c release --static-swift-stdlib --scratch-path "$scratch" --show-bin-path)/tickler"
 
 work="${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/tickler-daemon.XXXXXX")}"
 mkdir -p "$work"

@@ -42,8 +42,8 @@ fi
 
 echo "==> Building tickler (release, $scratch)"
 cd "$root"
-swift build -c release --scratch-path "$scratch" --product tickler
-tickler="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/tickler"
+swift build -c release --static-swift-stdlib --scratch-path "$scratch" --product tickler
+tickler="$(swift build -c release --static-swift-stdlib --scratch-path "$scratch" --show-bin-path)/tickler"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/tickler-upcoming.XXXXXX")"
 trap 'rm -rf "$work"' EXIT

@@ -86,6 +86,25 @@ import Testing
         for piece in pieces.dropLast() { #expect(piece.last == UInt8(ascii: "}")) }
     }
 
+    /// Keys due at the same instant are ordered by rule, then contact, without being written out:
+    /// ids and names that begin other ones, with bytes below and above '/' after them.
+    @Test func keysDueTogetherAreInKeyOrder() throws {
+        let ids = ["c1", "c10", "c1-x", "c1.y", "c1+z", "c1_a", "C1", "c", "c1~", "c1:b", "c1@d", "c1=e"]
+        let fixture = try F(
+            rules: """
+                  - { name: check, date: birthday, to: contact, channel: out, template: t }
+                  - { name: check-in, date: birthday, to: contact, channel: out, template: t }
+                  - { name: check.in, date: birthday, before: [0d, 1d], to: contact, channel: out, template: t }
+                  - { name: checkin, date: birthday, to: contact, channel: out, template: t }
+                """,
+            contacts: ids.reversed().map { "- { id: '\($0)', birthday: 1980-03-14 }" }.joined(separator: "\n"))
+        let scheduled = try scheduled(fixture)
+        let occurrences = scheduled.occurrences
+        #expect(occurrences.count == ids.count * 5)
+        #expect(occurrences.map(\.key) == occurrences.sorted(by: Occurrence.precedes).map(\.key))
+        #expect(Set(occurrences.map(\.due)).count == 2)
+    }
+
     @Test func removeAllLeavesOutTheKeysGiven() throws {
         var scheduled = try scheduled(fixture())
         let all = scheduled.occurrences

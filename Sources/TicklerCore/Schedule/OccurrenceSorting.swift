@@ -4,13 +4,18 @@ import Foundation
 /// keep their order — fast enough for a million of them.
 ///
 /// The order is found on the due instants packed with the positions into single integers, so the
-/// sort compares integers; keys are compared only among occurrences due at the same instant, and
-/// only there written out: as bytes into one buffer per group, compared with `memcmp` when they are
-/// ASCII (where byte order is `String`'s order), else as `String`s.
+/// sort compares integers; keys are compared only among occurrences due at the same instant: by
+/// their beginnings where those differ (`comparePrefixes`, which reads the rule and contact without
+/// writing a key), and written out only where they do not: as bytes into one buffer per group,
+/// compared with `memcmp` when they are ASCII (where byte order is `String`'s order), else as
+/// `String`s.
 enum OccurrenceSorting {
-    /// The positions of `entries` in sorted order; `keyParts` gives an entry's key in parts.
+    /// The positions of `entries` in sorted order. `comparePrefixes` compares two entries' keys by
+    /// a beginning that decides their order when it differs (negative, 0 or positive; 0 when it
+    /// cannot tell), and `keyParts` gives an entry's key in parts.
     static func order(
         _ entries: [ScheduledOccurrences.Entry],
+        comparePrefixes: (ScheduledOccurrences.Entry, ScheduledOccurrences.Entry) -> Int = { _, _ in 0 },
         keyParts: (ScheduledOccurrences.Entry, (UnsafeBufferPointer<UInt8>) -> Void) -> Void
     ) -> [Int] {
         guard let first = entries.first else { return [] }
@@ -35,14 +40,28 @@ enum OccurrenceSorting {
             let due = entries[order[start]].due
             while end < order.count, entries[order[end]].due == due { end += 1 }
             if end - start > 1 {
-                keys.removeAll()
-                for position in start..<end {
-                    keys.beginKey()
-                    keyParts(entries[order[position]]) { keys.append($0) }
+                order[start..<end].sort { a, b in
+                    let compared = comparePrefixes(entries[a], entries[b])
+                    return compared != 0 ? compared < 0 : a < b
                 }
-                let sorted = keys.order()
-                let group = Array(order[start..<end])
-                for (offset, index) in sorted.enumerated() { order[start + offset] = group[index] }
+                // Runs the prefixes cannot tell apart, ordered by their keys written out.
+                var run = start
+                while run < end {
+                    var runEnd = run + 1
+                    while runEnd < end, comparePrefixes(entries[order[run]], entries[order[runEnd]]) == 0 {
+                        runEnd += 1
+                    }
+                    if runEnd - run > 1 {
+                        keys.removeAll()
+                        for position in run..<runEnd {
+                            keys.beginKey()
+                            keyParts(entries[order[position]]) { keys.append($0) }
+                        }
+                        let group = Array(order[run..<runEnd])
+                        for (offset, index) in keys.order().enumerated() { order[run + offset] = group[index] }
+                    }
+                    run = runEnd
+                }
             }
             start = end
         }

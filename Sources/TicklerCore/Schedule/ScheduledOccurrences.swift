@@ -1,3 +1,5 @@
+import Foundation
+
 /// The occurrences of a range as `Schedule` computes them: one small entry per occurrence — the
 /// due instant and numbers that point at the rule, the contact and the event — in `upcoming`'s
 /// order (by due instant, then key).
@@ -194,7 +196,44 @@ public struct ScheduledOccurrences: Sendable {
 
     /// Sorts the entries in `upcoming`'s order: by due instant, then key (equal ones keep their order).
     mutating func sort() {
-        let order = OccurrenceSorting.order(entries, keyParts: forEachKeyPart)
+        let ruleRanks = Self.ranks(of: ruleTexts.map(\.name))
+        let order = contactIDs.withUnsafeBufferPointer { ids in
+            OccurrenceSorting.order(
+                entries,
+                comparePrefixes: { a, b in
+                    // A key starts `RULE/CONTACT/`; neither holds a '/' (rule names and contact ids
+                    // are checked), so where these differ they order the keys.
+                    if a.rule != b.rule { return ruleRanks[Int(a.rule)] - ruleRanks[Int(b.rule)] }
+                    return Self.compareBeforeSlash(
+                        UnsafeBufferPointer(rebasing: ids[Int(a.contactID.lowerBound)..<Int(a.contactID.upperBound)]),
+                        UnsafeBufferPointer(rebasing: ids[Int(b.contactID.lowerBound)..<Int(b.contactID.upperBound)]))
+                }, keyParts: forEachKeyPart)
+        }
         entries = order.map { entries[$0] }
+    }
+
+    /// The rank of each name in the order of `NAME/` (a name that another begins with comes after
+    /// it when the other goes on with a byte below '/').
+    static func ranks(of names: [[UInt8]]) -> [Int] {
+        var ranks = Array(repeating: 0, count: names.count)
+        let sorted = names.indices.sorted { a, b in
+            names[a].withUnsafeBufferPointer { x in
+                names[b].withUnsafeBufferPointer { y in compareBeforeSlash(x, y) < 0 }
+            }
+        }
+        for (rank, index) in sorted.enumerated() { ranks[index] = rank }
+        return ranks
+    }
+
+    /// Compares `x/` and `y/` byte by byte, for texts without a '/'.
+    static func compareBeforeSlash(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Int {
+        let common = min(x.count, y.count)
+        if common > 0 {
+            let compared = memcmp(x.baseAddress!, y.baseAddress!, common)
+            if compared != 0 { return Int(compared) }
+        }
+        if x.count == y.count { return 0 }
+        // One is the other's beginning: the shorter goes on with '/'.
+        return x.count < y.count ? Int(UInt8(ascii: "/")) - Int(y[common]) : Int(x[common]) - Int(UInt8(ascii: "/"))
     }
 }

@@ -13,12 +13,15 @@ import Testing
                     ? interesting[Int(generator.next() % UInt64(interesting.count))]
                     : UInt8(0x30 + generator.next() % 64)
             }
-            let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
-            #expect(ByteScan.hasByte(word, below: 0x20) == bytes.contains { $0 < 0x20 })
-            #expect(ByteScan.hasByte(word, equalTo: 0x22) == bytes.contains(0x22))
-            #expect(ByteScan.hasByte(word, equalTo: 0x7F) == bytes.contains(0x7F))
-            #expect(ByteScan.hasByte(word, equalTo: 0) == bytes.contains(0))
-            #expect(ByteScan.hasNonASCII(word) == bytes.contains { $0 >= 0x80 })
+            let word = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+            // Marked at all exactly when some byte is one asked for, and the lowest mark on the first.
+            func first(_ marks: UInt64) -> Int? { marks == 0 ? nil : marks.trailingZeroBitCount >> 3 }
+            #expect(first(ByteScan.bytes(of: word, below: 0x20)) == bytes.firstIndex { $0 < 0x20 })
+            #expect(first(ByteScan.bytes(of: word, equalTo: 0x22)) == bytes.firstIndex(of: 0x22))
+            #expect(first(ByteScan.bytes(of: word, equalTo: 0x7F)) == bytes.firstIndex(of: 0x7F))
+            #expect(first(ByteScan.bytes(of: word, equalTo: 0)) == bytes.firstIndex(of: 0))
+            let nonASCII = ByteScan.nonASCIIBytes(of: word)
+            #expect((0..<8).filter { nonASCII >> (8 * $0 + 7) & 1 == 1 } == bytes.indices.filter { bytes[$0] >= 0x80 })
         }
     }
 
@@ -30,9 +33,36 @@ import Testing
                 bytes.withUnsafeBufferPointer { buffer in
                     for start in 0...length {
                         let found = ByteScan.firstIndex(
-                            in: buffer, from: start, mayHold: { ByteScan.hasByte($0, equalTo: UInt8(ascii: ",")) },
+                            in: buffer, from: start, candidates: { ByteScan.bytes(of: $0, equalTo: UInt8(ascii: ",")) },
                             matches: { $0 == UInt8(ascii: ",") })
                         #expect(found == (bytes[start...].firstIndex(of: UInt8(ascii: ",")) ?? length))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Candidates that are not matches (every non-ASCII byte, where only 0xE2 is asked for, as the
+    /// JSON escaper does) are passed over, and the first real match is found behind them.
+    @Test func firstIndexPassesOverCandidatesThatDoNotMatch() {
+        var generator = SplitMix(seed: 13)
+        let alphabet: [UInt8] = [UInt8(ascii: "a"), UInt8(ascii: "\""), 0x01, 0xE4, 0xB8, 0xE2, 0x80]
+        for length in 0..<40 {
+            for _ in 0..<50 {
+                let bytes = (0..<length).map { _ in
+                    generator.next() % 4 == 0 ? alphabet[Int(generator.next() % UInt64(alphabet.count))] : 0x61
+                }
+                let matches = { (byte: UInt8) in byte < 0x20 || byte == UInt8(ascii: "\"") || byte == 0xE2 }
+                bytes.withUnsafeBufferPointer { buffer in
+                    for start in 0...length {
+                        let found = ByteScan.firstIndex(
+                            in: buffer, from: start,
+                            candidates: {
+                                ByteScan.bytes(of: $0, below: 0x20)
+                                    | ByteScan.bytes(of: $0, equalTo: UInt8(ascii: "\""))
+                                    | ByteScan.nonASCIIBytes(of: $0)
+                            }, matches: matches)
+                        #expect(found == (bytes[start...].firstIndex(where: matches) ?? length))
                     }
                 }
             }

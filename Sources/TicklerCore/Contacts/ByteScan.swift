@@ -1,6 +1,6 @@
 /// Finding the few bytes that matter in long runs of text eight bytes at a time: a 64-bit word is
 /// tested for "some byte may be one of these" with a few integer operations (the SWAR tests of
-/// Hacker's Delight), and only a word that may hold one is looked at byte by byte.
+/// Hacker's Delight), and the lowest byte the test marks is found with one bit count.
 ///
 /// The CSV scanner looks for quotes, commas and line breaks, contact fields for control
 /// characters, the JSON writer for what it escapes; in a file of a million contacts almost no
@@ -9,35 +9,41 @@ enum ByteScan {
     private static let ones: UInt64 = 0x0101_0101_0101_0101
     private static let highBits: UInt64 = 0x8080_8080_8080_8080
 
-    /// Whether some byte of `word` is below `limit` (at most 0x80).
+    /// The high bit of each byte of `word` (little-endian) that is below `limit` (at most 0x80).
+    /// Exact up to the lowest marked byte; bytes above it may be marked wrongly.
     @inline(__always)
-    static func hasByte(_ word: UInt64, below limit: UInt8) -> Bool {
-        (word &- ones &* UInt64(limit)) & ~word & highBits != 0
+    static func bytes(of word: UInt64, below limit: UInt8) -> UInt64 {
+        (word &- ones &* UInt64(limit)) & ~word & highBits
     }
 
-    /// Whether some byte of `word` is `byte`.
+    /// The high bit of each byte of `word` equal to `byte`, exact up to the lowest marked one.
     @inline(__always)
-    static func hasByte(_ word: UInt64, equalTo byte: UInt8) -> Bool {
-        hasByte(word ^ (ones &* UInt64(byte)), below: 1)
+    static func bytes(of word: UInt64, equalTo byte: UInt8) -> UInt64 {
+        bytes(of: word ^ (ones &* UInt64(byte)), below: 1)
     }
 
-    /// Whether some byte of `word` is 0x80 or above (not ASCII).
+    /// The high bit of each byte of `word` that is 0x80 or above (not ASCII).
     @inline(__always)
-    static func hasNonASCII(_ word: UInt64) -> Bool { word & highBits != 0 }
+    static func nonASCIIBytes(of word: UInt64) -> UInt64 { word & highBits }
 
     /// The index of the first byte at or after `start` for which `matches` holds (`bytes.count`
-    /// when none does). `mayHold` tells whether a word of eight bytes may hold such a byte; it may
-    /// say yes wrongly, never no wrongly.
+    /// when none does). `candidates` marks (high bit per byte, as the functions above do) the bytes
+    /// of a word that may match: it may mark a byte wrongly, never leave out the first one that
+    /// matches.
     @inline(__always)
     static func firstIndex(
-        in bytes: UnsafeBufferPointer<UInt8>, from start: Int, mayHold: (UInt64) -> Bool, matches: (UInt8) -> Bool
+        in bytes: UnsafeBufferPointer<UInt8>, from start: Int, candidates: (UInt64) -> UInt64,
+        matches: (UInt8) -> Bool
     ) -> Int {
         guard let base = bytes.baseAddress else { return start }
         let count = bytes.count
         var index = start
         while index + 8 <= count {
-            if mayHold(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
-                for position in index..<(index + 8) where matches(base[position]) { return position }
+            var marked = candidates(UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)))
+            while marked != 0 {
+                let position = index + marked.trailingZeroBitCount >> 3
+                if matches(base[position]) { return position }
+                marked &= marked &- 1
             }
             index += 8
         }
@@ -48,7 +54,7 @@ enum ByteScan {
     /// Whether `bytes` hold a control character (below 0x20, or DEL).
     static func containsControl(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         firstIndex(
-            in: bytes, from: 0, mayHold: { hasByte($0, below: 0x20) || hasByte($0, equalTo: 0x7F) },
+            in: bytes, from: 0, candidates: { self.bytes(of: $0, below: 0x20) | self.bytes(of: $0, equalTo: 0x7F) },
             matches: { $0 < 0x20 || $0 == 0x7F }) < bytes.count
     }
 }

@@ -60,9 +60,9 @@ enum CSVChunks {
         while true {
             index = ByteScan.firstIndex(
                 in: slice, from: index,
-                mayHold: {
-                    ByteScan.hasByte($0, equalTo: quote) || ByteScan.hasByte($0, equalTo: lf)
-                        || ByteScan.hasByte($0, equalTo: cr)
+                candidates: {
+                    ByteScan.bytes(of: $0, equalTo: quote) | ByteScan.bytes(of: $0, equalTo: lf)
+                        | ByteScan.bytes(of: $0, equalTo: cr)
                 }, matches: { $0 == quote || $0 == lf || $0 == cr })
             guard index < range.upperBound else { break }
             let byte = bytes[index]

@@ -123,9 +123,9 @@ public enum CSVReader {
             while i < n {
                 i = ByteScan.firstIndex(
                     in: b, from: i,
-                    mayHold: {
-                        ByteScan.hasByte($0, equalTo: quote) || ByteScan.hasByte($0, equalTo: comma)
-                            || ByteScan.hasByte($0, equalTo: lf) || ByteScan.hasByte($0, equalTo: cr)
+                    candidates: {
+                        ByteScan.bytes(of: $0, equalTo: quote) | ByteScan.bytes(of: $0, equalTo: comma)
+                            | ByteScan.bytes(of: $0, equalTo: lf) | ByteScan.bytes(of: $0, equalTo: cr)
                     }, matches: { $0 == quote || $0 == comma || $0 == lf || $0 == cr })
                 guard i < n else { break }
                 let c = b[i]

@@ -21,9 +21,9 @@ public enum JSONText {
         while index < bytes.count {
             index = ByteScan.firstIndex(
                 in: bytes, from: index,
-                mayHold: {
-                    ByteScan.hasByte($0, below: 0x20) || ByteScan.hasByte($0, equalTo: quote)
-                        || ByteScan.hasByte($0, equalTo: backslash) || ByteScan.hasNonASCII($0)
+                candidates: {
+                    ByteScan.bytes(of: $0, below: 0x20) | ByteScan.bytes(of: $0, equalTo: quote)
+                        | ByteScan.bytes(of: $0, equalTo: backslash) | ByteScan.nonASCIIBytes(of: $0)
                 },
                 matches: { $0 < 0x20 || $0 == quote || $0 == backslash || $0 == 0xE2 })
             guard index < bytes.count else { break }

@@ -48,3 +48,15 @@ import Testing
         #expect(sorted([], keys: []).isEmpty)
     }
 }
+
+extension OccurrenceSortingTests {
+    /// The radix sort against the library's, on spreads of high halves that skip and use every pass.
+    @Test(arguments: [UInt64(1), 300, 70_000, 1 << 31])
+    func sortByHighHalfIsASortOfThePackedValues(spread: UInt64) {
+        var generator = SplitMix(seed: spread)
+        var values = (0..<5000).map { UInt64($0) | (generator.next() % spread) << 32 }
+        let expected = values.sorted()
+        OccurrenceSorting.sortByHighHalf(&values)
+        #expect(values == expected)
+    }
+}

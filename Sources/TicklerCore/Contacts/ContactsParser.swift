@@ -51,7 +51,7 @@ public enum ContactsParser {
         // Usually every id is unique: then the contacts are joined as they are (one file's array is
         // not even copied), and no location is kept per id.
         if !hasDuplicateID(files, total: total) {
-            return (files.count == 1 ? files[0] : Array(files.joined()), Diagnostics())
+            return (Array(concatenating: files), Diagnostics())
         }
         var diagnostics = Diagnostics()
         var firstDefinition: [String: SourceLocation] = .init(minimumCapacity: total)
@@ -78,7 +78,7 @@ public enum ContactsParser {
     /// and compares ids only when hashes are equal — several times faster than one `Set<String>`
     /// for a million ids. Ids that are not all ASCII take the `Set`.
     static func hasDuplicateID(_ files: [[Contact]], total: Int) -> Bool {
-        let contacts = files.count == 1 ? files[0] : Array(files.joined())
+        let contacts = Array(concatenating: files)
         let slices = stride(from: 0, to: contacts.count, by: 65_536).map { $0..<min($0 + 65_536, contacts.count) }
         let hashed = ParallelMap.run(slices) { slice -> (hashes: [UInt64], isASCII: Bool) in
             var hashes: [UInt64] = []
@@ -103,7 +103,7 @@ public enum ContactsParser {
             var seen = Set<String>(minimumCapacity: total)
             return !contacts.allSatisfy { seen.insert($0.id).inserted }
         }
-        let hashes = Array(hashed.map(\.hashes).joined())
+        let hashes = Array(concatenating: hashed.map(\.hashes))
         let shares = 4
         var slots = 16
         while slots < 2 * hashes.count / shares + 16 { slots <<= 1 }

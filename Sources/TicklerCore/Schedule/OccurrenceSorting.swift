@@ -28,7 +28,7 @@ enum OccurrenceSorting {
         if high - low < 1 << 31, entries.count < 1 << 32 {
             // Due instant (from the earliest) in the high half, position in the low half.
             var packed = entries.indices.map { UInt64(entries[$0].due - low) << 32 | UInt64($0) }
-            packed.sort()
+            sortByHighHalf(&packed)
             order = packed.map { Int($0 & 0xFFFF_FFFF) }
         } else {
             order = entries.indices.sorted { (entries[$0].due, $0) < (entries[$1].due, $1) }
@@ -66,6 +66,30 @@ enum OccurrenceSorting {
             start = end
         }
         return order
+    }
+
+    /// Sorts by the high 32 bits, keeping the order of equal ones: a radix sort, a byte a pass
+    /// (passes where every value has the same byte are skipped). Values in ascending order of
+    /// their low halves end up in ascending order.
+    static func sortByHighHalf(_ values: inout [UInt64]) {
+        guard values.count > 1 else { return }
+        var buffer = [UInt64](repeating: 0, count: values.count)
+        for shift in stride(from: UInt64(32), to: 64, by: 8) {
+            var starts = [Int](repeating: 0, count: 257)
+            for value in values { starts[Int(truncatingIfNeeded: value >> shift) & 0xFF + 1] += 1 }
+            if starts.contains(values.count) { continue }
+            for digit in 1...256 { starts[digit] += starts[digit - 1] }
+            values.withUnsafeBufferPointer { source in
+                buffer.withUnsafeMutableBufferPointer { target in
+                    for value in source {
+                        let digit = Int(truncatingIfNeeded: value >> shift) & 0xFF
+                        target[starts[digit]] = value
+                        starts[digit] += 1
+                    }
+                }
+            }
+            swap(&values, &buffer)
+        }
     }
 
     /// The keys of one group of occurrences due at the same instant, one after another in one buffer.

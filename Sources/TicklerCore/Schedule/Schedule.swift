@@ -58,8 +58,8 @@ public struct Schedule: Sendable {
             }
             return (zoneOfContact, ownerOfContact)
         }
-        contactZones = Array(parts.map(\.0).joined())
-        contactOwners = Array(parts.map(\.1).joined())
+        contactZones = Array(concatenating: parts.map(\.0))
+        contactOwners = Array(concatenating: parts.map(\.1))
     }
 
     /// The inputs that come from the state store.
@@ -89,7 +89,7 @@ public struct Schedule: Sendable {
         }
         var scheduled = ScheduledOccurrences(
             schedule: self, rules: config.rules, events: history.events,
-            entries: parts.count == 1 ? parts[0] : Array(parts.joined()))
+            entries: Array(concatenating: parts))
         scheduled.sort()
         return scheduled
     }
@@ -101,7 +101,7 @@ public struct Schedule: Sendable {
         let parts = entryParts(
             of: rule, number: 0, in: range, history: history, now: now, contactIndices: contactIndices)
         return ScheduledOccurrences(
-            schedule: self, rules: [rule], events: history.events, entries: Array(parts.joined())
+            schedule: self, rules: [rule], events: history.events, entries: Array(concatenating: parts)
         ).occurrences
     }
 

@@ -12,8 +12,8 @@
 # RUNS (default 5, at least 3) runs per measurement; best and median wall time and the highest
 # peak RSS are printed. SCRATCH (default .build-release) is the build directory. Then, for each of
 # (a) and (b), where the time goes: the median of RUNS runs of each phase `upcoming` reports on
-# stderr with TICKLER_TIMINGS=1 (and the peak memory by its end), and, when perf is installed and
-# allowed, `perf stat` of one run (CPU time, cores used).
+# stderr with TICKLER_TIMINGS=1 (with the peak memory by its end and its page faults), and, when
+# perf is installed and allowed, `perf stat` of one run (CPU time, cores used).
 #
 # Needs python3 (standard library only) and the Swift toolchain; /usr/bin/time is used for peak RSS
 # when installed. Installs nothing: without `remind`, part (a) runs Tickler alone and says how to
@@ -110,21 +110,24 @@ for part in a b; do
 import os, re, statistics, subprocess, sys
 
 runs, command = int(sys.argv[1]), sys.argv[2:]
-phases, peaks = {}, {}
+phases, peaks, faults = {}, {}, {}
 for _ in range(runs):
     child = subprocess.run(command, env=dict(os.environ, TICKLER_TIMINGS="1"), stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE, check=True)
     for line in child.stderr.decode().splitlines():
-        match = re.match(r"tickler: timing: (\S+)\s+([\d.]+) s(?:\s+peak\s+(\d+) MB)?", line)
+        match = re.match(r"tickler: timing: (\S+)\s+([\d.]+) s(?:\s+peak\s+(\d+) MB)?(?:\s+faults\s+(\d+))?", line)
         if match:
             phases.setdefault(match.group(1), []).append(float(match.group(2)))
             if match.group(3):
                 peaks[match.group(1)] = max(peaks.get(match.group(1), 0), int(match.group(3)))
+            if match.group(4):
+                faults.setdefault(match.group(1), []).append(int(match.group(4)))
 if not phases:
     print("    (this tickler reports no phases: TICKLER_TIMINGS is newer)")
 for name, seconds in phases.items():
     peak = "   peak %4d MB" % peaks[name] if name in peaks else ""
-    print("    %-12s %.3f s%s" % (name, statistics.median(seconds), peak))
+    fault = "   page faults %6d" % statistics.median(faults[name]) if name in faults else ""
+    print("    %-12s %.3f s%s%s" % (name, statistics.median(seconds), peak, fault))
 PY
     if command -v perf >/dev/null && perf stat -e task-clock true >/dev/null 2>&1; then
         perf stat -e task-clock -o "$work/perf.txt" "$tickler" upcoming --config "$work/$part/tickler.yaml" \

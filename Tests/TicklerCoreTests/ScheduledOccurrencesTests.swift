@@ -89,7 +89,10 @@ import Testing
     /// Keys due at the same instant are ordered by rule, then contact, without being written out:
     /// ids and names that begin other ones, with bytes below and above '/' after them.
     @Test func keysDueTogetherAreInKeyOrder() throws {
-        let ids = ["c1", "c10", "c1-x", "c1.y", "c1+z", "c1_a", "C1", "c", "c1~", "c1:b", "c1@d", "c1=e"]
+        let ids = [
+            "c1", "c10", "c1-x", "c1.y", "c1+z", "c1_a", "C1", "c", "c1~", "c1:b", "c1@d", "c1=e", "customer-1",
+            "customer-10", "customer-1-x", "customer-1.y", "custome",
+        ]
         let fixture = try F(
             rules: """
                   - { name: check, date: birthday, to: contact, channel: out, template: t }

@@ -5,20 +5,26 @@ import Foundation
 ///
 /// The order is found on the due instants packed with the positions into single integers, so the
 /// sort compares integers; keys are compared only among occurrences due at the same instant: by
-/// their beginnings where those differ (`comparePrefixes`, which reads the rule and contact without
-/// writing a key), and written out only where they do not: as bytes into one buffer per group,
-/// compared with `memcmp` when they are ASCII (where byte order is `String`'s order), else as
-/// `String`s.
+/// an integer made of their first bytes (`leadingKey`), then by their beginnings (`comparePrefixes`,
+/// which reads the rule and contact without writing a key), and written out only where neither
+/// tells them apart: as bytes into one buffer per group, compared with `memcmp` when they are ASCII
+/// (where byte order is `String`'s order), else as `String`s.
 enum OccurrenceSorting {
-    /// The positions of `entries` in sorted order. `comparePrefixes` compares two entries' keys by
-    /// a beginning that decides their order when it differs (negative, 0 or positive; 0 when it
-    /// cannot tell), and `keyParts` gives an entry's key in parts.
+    /// The positions of `entries` in sorted order. `leadingKey` maps an entry to an integer that
+    /// orders the keys where two integers differ; `comparePrefixes` compares two entries' keys by a
+    /// beginning that decides their order when it differs (negative, 0 or positive; 0 when it
+    /// cannot tell); `keyParts` gives an entry's key in parts.
     static func order(
         _ entries: [ScheduledOccurrences.Entry],
+        leadingKey: (ScheduledOccurrences.Entry) -> UInt64 = { _ in 0 },
         comparePrefixes: (ScheduledOccurrences.Entry, ScheduledOccurrences.Entry) -> Int = { _, _ in 0 },
         keyParts: (ScheduledOccurrences.Entry, (UnsafeBufferPointer<UInt8>) -> Void) -> Void
     ) -> [Int] {
         guard let first = entries.first else { return [] }
+        let leading = entries.map(leadingKey)
+        func samePrefix(_ a: Int, _ b: Int) -> Bool {
+            leading[a] == leading[b] && comparePrefixes(entries[a], entries[b]) == 0
+        }
         var (low, high) = (first.due, first.due)
         for entry in entries {
             low = min(low, entry.due)
@@ -41,6 +47,7 @@ enum OccurrenceSorting {
             while end < order.count, entries[order[end]].due == due { end += 1 }
             if end - start > 1 {
                 order[start..<end].sort { a, b in
+                    if leading[a] != leading[b] { return leading[a] < leading[b] }
                     let compared = comparePrefixes(entries[a], entries[b])
                     return compared != 0 ? compared < 0 : a < b
                 }
@@ -48,9 +55,7 @@ enum OccurrenceSorting {
                 var run = start
                 while run < end {
                     var runEnd = run + 1
-                    while runEnd < end, comparePrefixes(entries[order[run]], entries[order[runEnd]]) == 0 {
-                        runEnd += 1
-                    }
+                    while runEnd < end, samePrefix(order[run], order[runEnd]) { runEnd += 1 }
                     if runEnd - run > 1 {
                         keys.removeAll()
                         for position in run..<runEnd {

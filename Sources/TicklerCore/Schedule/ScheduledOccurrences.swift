@@ -200,6 +200,20 @@ public struct ScheduledOccurrences: Sendable {
         let order = contactIDs.withUnsafeBufferPointer { ids in
             OccurrenceSorting.order(
                 entries,
+                leadingKey: { entry in
+                    // The rule's rank in the top byte, then the first 7 bytes of `CONTACT/`,
+                    // zero-padded: where these differ, so do the keys, in the same order.
+                    guard ruleRanks.count <= 256 else { return 0 }
+                    var key = UInt64(ruleRanks[Int(entry.rule)]) << 56
+                    var shift: UInt64 = 48
+                    for index in Int(entry.contactID.lowerBound)...Int(entry.contactID.upperBound) {
+                        let byte = index < Int(entry.contactID.upperBound) ? ids[index] : UInt8(ascii: "/")
+                        key |= UInt64(byte) << shift
+                        if shift == 0 { break }
+                        shift -= 8
+                    }
+                    return key
+                },
                 comparePrefixes: { a, b in
                     // A key starts `RULE/CONTACT/`; neither holds a '/' (rule names and contact ids
                     // are checked), so where these differ they order the keys.

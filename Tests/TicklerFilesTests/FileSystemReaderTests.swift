@@ -107,6 +107,19 @@ import TicklerTestSupport
         #expect(marks.map { bytes[$0] } == marks.map { contents[$0] })
     }
 
+    /// A file longer than `fstat` says (as it is when it grows while being read) is read to its end:
+    /// Linux reports a size of 0 for `/proc/version`, which holds a line of text.
+    @Test func aFileLongerThanItsReportedSizeIsReadToItsEnd() throws {
+        var status = stat()
+        guard stat("/proc/version", &status) == 0, status.st_size == 0 else { return }  // not Linux
+        let bytes = try #require(try reader.read("/proc/version"))
+        #expect(bytes.count > 1)
+        #expect(bytes.starts(with: Array("Linux version".utf8)))
+        #expect(bytes.last == UInt8(ascii: "\n"))
+        let limited = FileSystemReader(maximumSize: 10)
+        #expect(throws: SourceReadError.self) { try limited.read("/proc/version") }
+    }
+
     @Test func symlinkIsFollowed() throws {
         let directory = try TemporaryDirectory()
         let target = try directory.write("real.yaml", "a: 1\n")

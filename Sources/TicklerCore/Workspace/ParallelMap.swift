@@ -11,13 +11,8 @@ enum ParallelMap {
     static func run<T: Sendable, R: Sendable>(_ items: [T], _ transform: @escaping @Sendable (T) -> R) -> [R] {
         if items.count < 2 { return items.map(transform) }
         let results = ResultBox<R>(count: items.count)
-        let lanes = min(items.count, ProcessInfo.processInfo.activeProcessorCount)
         let group = DispatchGroup()
-        for lane in 0..<lanes {
-            DispatchQueue(label: "tickler.parallel.\(lane)").async(group: group) {
-                while let index = results.take() { results.set(index, transform(items[index])) }
-            }
-        }
+        startLanes(items, transform, into: results, group: group)
         group.wait()
         return results.values
     }
@@ -33,13 +28,21 @@ enum ParallelMap {
             return
         }
         let results = ResultBox<R>(count: items.count)
-        let lanes = min(items.count, ProcessInfo.processInfo.activeProcessorCount)
-        for lane in 0..<lanes {
-            DispatchQueue(label: "tickler.parallel.\(lane)").async {
+        startLanes(items, transform, into: results)
+        for index in items.indices { consume(results.remove(index)) }
+    }
+
+    /// One serial queue per core (at most one per item), each transforming the next item no lane has
+    /// taken until none is left.
+    private static func startLanes<T: Sendable, R: Sendable>(
+        _ items: [T], _ transform: @escaping @Sendable (T) -> R, into results: ResultBox<R>,
+        group: DispatchGroup? = nil
+    ) {
+        for lane in 0..<min(items.count, ProcessInfo.processInfo.activeProcessorCount) {
+            DispatchQueue(label: "tickler.parallel.\(lane)").async(group: group) {
                 while let index = results.take() { results.set(index, transform(items[index])) }
             }
         }
-        for index in items.indices { consume(results.remove(index)) }
     }
 
     /// Slots written once each, by whichever lane took their index.

@@ -121,23 +121,25 @@ final class SMTPConnection: @unchecked Sendable {
                 refused, channel: settings.channel, target: settings.url.target,
                 operation: SMTPTransport.Settings.operation)
         }
-        return .smtpReply(
-            code: reply.code, reply: reply.text, isAuthentication: [530, 535].contains(reply.code),
-            channel: settings.channel, target: settings.url.target, operation: SMTPTransport.Settings.operation,
-            secrets: settings.secrets)
+        return serverReply(reply, isAuthentication: false)
     }
 
     /// A failed set-up: libcurl's error, or the server's refusal (STARTTLS, AUTH) when it gave one.
     private func setUpFailure(_ error: CurlError) -> DeliveryFailure {
         let answered = [CURLE_WEIRD_SERVER_REPLY, CURLE_LOGIN_DENIED, CURLE_USE_SSL_FAILED, CURLE_SEND_ERROR]
         if answered.contains(error.curlCode), let reply = recorder.dialogue.lastReply, reply.code >= 400 {
-            return .smtpReply(
-                code: reply.code, reply: reply.text,
-                isAuthentication: error.curlCode == CURLE_LOGIN_DENIED || [530, 535].contains(reply.code),
-                channel: settings.channel, target: settings.url.target, operation: SMTPTransport.Settings.operation,
-                secrets: settings.secrets)
+            return serverReply(reply, isAuthentication: error.curlCode == CURLE_LOGIN_DENIED)
         }
         return curlFailure(error)
+    }
+
+    /// The server's refusal `reply`; an authentication failure when libcurl said so or the code does
+    /// (530, 535).
+    private func serverReply(_ reply: SMTPReply, isAuthentication: Bool) -> DeliveryFailure {
+        .smtpReply(
+            code: reply.code, reply: reply.text, isAuthentication: isAuthentication || [530, 535].contains(reply.code),
+            channel: settings.channel, target: settings.url.target, operation: SMTPTransport.Settings.operation,
+            secrets: settings.secrets)
     }
 
     private func curlFailure(_ error: CurlError) -> DeliveryFailure {

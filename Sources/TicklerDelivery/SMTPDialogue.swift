@@ -38,8 +38,6 @@ struct SMTPReply: Equatable {
 /// so `AUTH` lines and their credentials pass through untouched.
 struct SMTPDialogue {
     private(set) var lastReply: SMTPReply?
-    /// Whether the server has said anything.
-    private(set) var heardReply = false
     /// The keywords of the last EHLO reply, in upper case.
     private(set) var extensions: Set<String> = []
     private var inEHLO = false
@@ -53,7 +51,6 @@ struct SMTPDialogue {
 
     /// A reply line libcurl received.
     mutating func received(_ line: UnsafeRawBufferPointer) {
-        heardReply = true
         guard let reply = SMTPReply(line: line) else { return }
         if inEHLO, reply.code == 250 { keywords.append(reply.keyword) }
         if reply.continues { return }

@@ -64,14 +64,14 @@ import Testing
 
     @Test func jsonFromTheEntriesIsTheJSONOfTheOccurrences() throws {
         let scheduled = try scheduled(fixture())
-        let json = scheduled.jsonUTF8
+        let json = OccurrenceJSON.utf8(scheduled)
         #expect(json == OccurrenceJSON.utf8(scheduled.occurrences))
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json)) as? [[String: String]])
         #expect(parsed.map { $0["key"] } == scheduled.keys)
         var empty = scheduled
         empty.removeAll(keys: Set(scheduled.keys))
         #expect(empty.isEmpty)
-        #expect(empty.jsonUTF8 == Array("[]\n".utf8))
+        #expect(OccurrenceJSON.utf8(empty) == Array("[]\n".utf8))
     }
 
     /// `upcoming` writes the JSON in pieces formatted on every core: whatever their size, the pieces

@@ -73,10 +73,8 @@ enum OccurrenceJSON {
         _ scheduled: ScheduledOccurrences, entriesPerPiece: Int = 4096, to output: ([UInt8]) -> Void
     ) {
         guard !scheduled.isEmpty else { return output(Array("[]\n".utf8)) }
-        let count = scheduled.entries.count
-        let pieces = stride(from: 0, to: count, by: max(1, entriesPerPiece)).map {
-            $0..<min($0 + max(1, entriesPerPiece), count)
-        }
+        let (count, size) = (scheduled.entries.count, max(1, entriesPerPiece))
+        let pieces = stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
         let pieceWriter = PieceWriter(scheduled: scheduled)
         ParallelMap.stream(pieces, { pieceWriter.text(of: $0) }, inOrder: output)
     }
@@ -230,9 +228,7 @@ enum OccurrenceJSON {
 }
 
 extension ScheduledOccurrences {
-    /// `upcoming --format json`: the SPEC's array, written straight from the entries.
-    public var jsonUTF8: [UInt8] { OccurrenceJSON.utf8(self) }
-
-    /// The same text in pieces, formatted on every core and handed to `output` in order.
+    /// `upcoming --format json`: the SPEC's array, written straight from the entries in pieces,
+    /// formatted on every core and handed to `output` in order.
     public func writeJSON(to output: ([UInt8]) -> Void) { OccurrenceJSON.write(self, to: output) }
 }

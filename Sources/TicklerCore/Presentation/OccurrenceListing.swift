@@ -43,9 +43,6 @@ public struct OccurrenceListing: Sendable {
     /// RFC 3339 with the recipient's UTC offset.
     public var json: String { OccurrenceJSON.render(occurrences) }
 
-    /// `json` as UTF-8 bytes, for writing a long listing without making a `String` of it.
-    public var jsonUTF8: [UInt8] { OccurrenceJSON.utf8(occurrences) }
-
     /// An RFC 5545 feed, one event per occurrence (UID = key).
     public var iCalendar: String {
         let entries = occurrences.map { occurrence in

@@ -7,7 +7,7 @@ import Foundation
 /// An `Occurrence` holds six strings, one of them (the key) made for it alone; a long listing
 /// would make a hundred thousand of them only to write them out and free them. Entries are made,
 /// sorted and filtered instead, and turn into `Occurrence`s where one is needed
-/// (`occurrences`, `subscript`), or are written straight out (`jsonUTF8`).
+/// (`occurrences`, `subscript`), or are written straight out (`writeJSON`).
 public struct ScheduledOccurrences: Sendable {
     let schedule: Schedule
     /// The rules the entries point at (`Entry.rule`).
@@ -200,20 +200,20 @@ public struct ScheduledOccurrences: Sendable {
         let order = contactIDs.withUnsafeBufferPointer { ids in
             OccurrenceSorting.order(
                 entries,
-                leadingKey: { entry in
-                    // The rule's rank in the top byte, then the first 7 bytes of `CONTACT/`,
-                    // zero-padded: where these differ, so do the keys, in the same order.
-                    guard ruleRanks.count <= 256 else { return 0 }
-                    var key = UInt64(ruleRanks[Int(entry.rule)]) << 56
-                    var shift: UInt64 = 48
-                    for index in Int(entry.contactID.lowerBound)...Int(entry.contactID.upperBound) {
-                        let byte = index < Int(entry.contactID.upperBound) ? ids[index] : UInt8(ascii: "/")
-                        key |= UInt64(byte) << shift
-                        if shift == 0 { break }
-                        shift -= 8
-                    }
-                    return key
-                },
+                leadingKey: ruleRanks.count > 256
+                    ? { _ in 0 }
+                    : { entry in
+                        // The rule's rank in the top byte, then the first 7 bytes of `CONTACT/`,
+                        // zero-padded: where these differ, so do the keys, in the same order.
+                        let (start, end) = (Int(entry.contactID.lowerBound), Int(entry.contactID.upperBound))
+                        var key = UInt64(ruleRanks[Int(entry.rule)]) << 56
+                        for position in 0..<7 {
+                            let index = start + position
+                            let byte = index < end ? ids[index] : index == end ? UInt8(ascii: "/") : 0
+                            key |= UInt64(byte) << (48 - 8 * UInt64(position))
+                        }
+                        return key
+                    },
                 comparePrefixes: { a, b in
                     // A key starts `RULE/CONTACT/`; neither holds a '/' (rule names and contact ids
                     // are checked), so where these differ they order the keys.

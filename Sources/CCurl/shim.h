@@ -34,11 +34,6 @@ static inline CURLcode tickler_curl_easy_setopt_write_callback(CURL *handle, CUR
     return curl_easy_setopt(handle, option, value);
 }
 
-static inline CURLcode tickler_curl_easy_setopt_read_callback(CURL *handle, CURLoption option,
-                                                            curl_read_callback value) {
-    return curl_easy_setopt(handle, option, value);
-}
-
 static inline CURLcode tickler_curl_easy_setopt_debug_callback(CURL *handle, CURLoption option,
                                                              curl_debug_callback value) {
     return curl_easy_setopt(handle, option, value);
@@ -52,15 +47,7 @@ static inline CURLcode tickler_curl_easy_getinfo_long(CURL *handle, CURLINFO inf
     return curl_easy_getinfo(handle, info, value);
 }
 
-static inline CURLcode tickler_curl_easy_getinfo_string(CURL *handle, CURLINFO info, char **value) {
-    return curl_easy_getinfo(handle, info, value);
-}
-
 static inline CURLcode tickler_curl_easy_getinfo_socket(CURL *handle, CURLINFO info, curl_socket_t *value) {
-    return curl_easy_getinfo(handle, info, value);
-}
-
-static inline CURLcode tickler_curl_easy_getinfo_double(CURL *handle, CURLINFO info, double *value) {
     return curl_easy_getinfo(handle, info, value);
 }
 

@@ -297,7 +297,9 @@ import TicklerTestSupport
             }
             for e in calendar.walk('VEVENT')
         ]
-        print(json.dumps({'version': str(calendar['VERSION']), 'errors': errors, 'events': events}))
+        components = [c.name for c in calendar.subcomponents]
+        print(json.dumps({'version': str(calendar['VERSION']), 'errors': errors, 'events': events,
+                          'components': components}))
         """
 
     /// What `icalendar` reads from the file at `path`.
@@ -391,6 +393,17 @@ import TicklerTestSupport
                     "description": "To contact via out\nKey: greeting/zhang/2027-03-14",
                 ],
             ])
+    }
+
+    @Test func anEmptyFeedStillHoldsAComponent() throws {
+        // Nothing falls due in a day: RFC 5545 still wants one component in the calendar.
+        let result = try tickler("upcoming", "--now", "2027-04-01T00:00:00+08:00", "--days", "1", "--format", "ics")
+        #expect(result.status == 0)
+        #expect(!result.stdout.contains("BEGIN:VEVENT"))
+        let parsed = try parseWithPython(try directory.write("empty.ics", result.stdout))
+        #expect((parsed["errors"] as? [String]) == [])
+        #expect((parsed["events"] as? [[String: String]]) == [])
+        #expect((parsed["components"] as? [String]) == ["VTIMEZONE"])
     }
 
     // MARK: - Bad input

@@ -1,5 +1,6 @@
 /// An iCalendar feed (RFC 5545) of occurrences: one VEVENT each, UID = the occurrence key, times
-/// in UTC, lines folded at 75 octets (never inside a UTF-8 sequence) and ended with CRLF.
+/// in UTC, lines folded at 75 octets (never inside a UTF-8 sequence) and ended with CRLF. A feed of
+/// nothing holds a UTC VTIMEZONE instead, as a calendar must hold a component.
 public enum ICalendarFeed {
     public struct Entry: Sendable {
         public var uid: String
@@ -32,6 +33,14 @@ public enum ICalendarFeed {
                 "DESCRIPTION:" + escape(entry.description),
                 "TRANSP:TRANSPARENT",
                 "END:VEVENT",
+            ]
+        }
+        if entries.isEmpty {
+            // RFC 5545 3.6: a calendar holds at least one component. With nothing due, a UTC time
+            // zone (which no event refers to) keeps the empty feed valid for strict readers.
+            lines += [
+                "BEGIN:VTIMEZONE", "TZID:UTC", "BEGIN:STANDARD", "DTSTART:19700101T000000", "TZOFFSETFROM:+0000",
+                "TZOFFSETTO:+0000", "TZNAME:UTC", "END:STANDARD", "END:VTIMEZONE",
             ]
         }
         lines.append("END:VCALENDAR")

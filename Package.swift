@@ -16,12 +16,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        // libcurl, reached through a system-library target with a typed C shim (curl's setopt and
-        // getinfo are C variadics, which Swift cannot call).
-        .systemLibrary(
+        // libcurl (headers from libcurl4-openssl-dev), opened with dlopen on first use rather than
+        // linked, with typed wrappers over its variadic setopt and getinfo, which Swift cannot call.
+        .target(
             name: "CCurl",
-            pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]
+            linkerSettings: [.linkedLibrary("dl")]
         ),
         // glibc's malloc.h (malloc_trim), for the daemon to return memory freed after loading.
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),

@@ -32,16 +32,17 @@ struct ChannelURL: Sendable, Hashable {
         case .failure(let problem): return failure(problem.message)
         }
 
-        guard let handle = curl_url() else { return failure("libcurl could not allocate a URL parser") }
-        defer { curl_url_cleanup(handle) }
-        let parsed = curl_url_set(handle, CURLUPART_URL, url, 0)
+        if let reason = CurlGlobal.loadFailure { return failure(reason) }
+        guard let handle = tickler_curl_url() else { return failure("libcurl could not allocate a URL parser") }
+        defer { tickler_curl_url_cleanup(handle) }
+        let parsed = tickler_curl_url_set(handle, CURLUPART_URL, url, 0)
         guard parsed == CURLUE_OK else {
-            return failure("the channel's url is not valid: \(String(cString: curl_url_strerror(parsed)))")
+            return failure("the channel's url is not valid: \(String(cString: tickler_curl_url_strerror(parsed)))")
         }
         func part(_ which: CURLUPart, _ flags: Int32 = 0) -> String? {
             var value: UnsafeMutablePointer<CChar>?
-            guard curl_url_get(handle, which, &value, UInt32(flags)) == CURLUE_OK, let value else { return nil }
-            defer { curl_free(value) }
+            guard tickler_curl_url_get(handle, which, &value, UInt32(flags)) == CURLUE_OK, let value else { return nil }
+            defer { tickler_curl_free(value) }
             return String(cString: value)
         }
         let scheme = part(CURLUPART_SCHEME)?.lowercased() ?? ""

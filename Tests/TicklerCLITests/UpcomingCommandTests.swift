@@ -406,6 +406,17 @@ import TicklerTestSupport
         #expect((parsed["components"] as? [String]) == ["VTIMEZONE"])
     }
 
+    @Test func listingLoadsNoLibcurl() throws {
+        // libcurl and the thirty libraries it needs are opened only to deliver (CCurl.h): the
+        // dynamic loader's list of what it loads for `upcoming` has none of them.
+        let result = try TicklerProcess.run(
+            arguments: ["upcoming", "--now", Self.now, "--config", config], environment: ["LD_DEBUG": "libs"],
+            currentDirectory: directory.path)
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("calling init: "), "LD_DEBUG printed nothing: \(result.stderr.prefix(300))")
+        #expect(!result.stderr.contains("libcurl"))
+    }
+
     // MARK: - Bad input
 
     @Test func aTimeThatIsNotRFC3339IsAnError() throws {

@@ -27,7 +27,7 @@ import TicklerTestSupport
             Issue.record("connecting to a closed port succeeded")
         } catch {
             #expect(error.code == CURLE_COULDNT_CONNECT.rawValue)
-            #expect(error.summary == String(cString: curl_easy_strerror(CURLE_COULDNT_CONNECT)))
+            #expect(error.summary == String(cString: tickler_curl_easy_strerror(CURLE_COULDNT_CONNECT)))
             #expect(error.detail?.contains("127.0.0.1") == true)
             #expect(error.description.hasPrefix("libcurl error 7: "))
         }

@@ -19,7 +19,7 @@ public struct CurlError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The error for `code`, with libcurl's text for it.
     public init(_ code: CURLcode, detail: String? = nil, call: String? = nil) {
         self.code = code.rawValue
-        summary = String(cString: curl_easy_strerror(code))
+        summary = String(cString: tickler_curl_easy_strerror(code))
         let trimmed = detail?.trimmingTrailingWhitespace
         self.detail = trimmed?.isEmpty == false && trimmed != summary ? trimmed : nil
         self.call = call

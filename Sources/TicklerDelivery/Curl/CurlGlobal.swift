@@ -16,14 +16,18 @@ import CCurl
 package enum CurlGlobal {
     /// Runs the setup once; later calls return the first result at once.
     package static func initialize() throws(CurlError) {
+        if let reason = loadFailure { throw CurlError(CURLE_FAILED_INIT, detail: reason, call: "dlopen") }
         let code = CURLcode(rawValue: initialized)
         guard code == CURLE_OK else { throw CurlError(code, call: "curl_global_init") }
     }
+
+    /// Why libcurl could not be opened (see CCurl.h), or `nil` once it is; opens it on first use.
+    package static var loadFailure: String? { tickler_curl_load_error().map { String(cString: $0) } }
 
     /// The `CURLcode` that `curl_global_init` returned.
     private static let initialized: UInt32 = {
         signal(SIGPIPE, SIG_IGN)
         // CURL_GLOBAL_ALL: the SSL and (on Windows) socket set-up.
-        return curl_global_init(Int(CURL_GLOBAL_SSL | CURL_GLOBAL_WIN32)).rawValue
+        return tickler_curl_global_init(Int(CURL_GLOBAL_SSL | CURL_GLOBAL_WIN32)).rawValue
     }()
 }

@@ -14,7 +14,7 @@ extension CurlHandle {
         while offset < bytes.count {
             var sent = 0
             let code = bytes.withUnsafeBytes { buffer in
-                curl_easy_send(raw, buffer.baseAddress! + offset, buffer.count - offset, &sent)
+                tickler_curl_easy_send(raw, buffer.baseAddress! + offset, buffer.count - offset, &sent)
             }
             switch code {
             case CURLE_OK: offset += sent
@@ -33,7 +33,9 @@ extension CurlHandle {
             let start = input.count
             var received = 0
             input.append(contentsOf: repeatElement(0, count: chunk))
-            let code = input.withUnsafeMutableBytes { curl_easy_recv(raw, $0.baseAddress! + start, chunk, &received) }
+            let code = input.withUnsafeMutableBytes {
+                tickler_curl_easy_recv(raw, $0.baseAddress! + start, chunk, &received)
+            }
             input.removeLast(chunk - (code == CURLE_OK ? received : 0))
             switch code {
             case CURLE_OK where received > 0: return
@@ -50,7 +52,7 @@ extension CurlHandle {
     package var hasSpokenOrClosed: Bool {
         var byte: UInt8 = 0
         var received = 0
-        return curl_easy_recv(raw, &byte, 1, &received) != CURLE_AGAIN
+        return tickler_curl_easy_recv(raw, &byte, 1, &received) != CURLE_AGAIN
     }
 
     /// Waits until the connection's socket is ready for `events`, or fails with

@@ -3,7 +3,7 @@ import TicklerCore
 
 /// One libcurl easy handle, kept alive across transfers so that libcurl reuses its connection.
 ///
-/// Options are set through the typed wrappers of `shim.h`; every `CURLcode` becomes a `CurlError`.
+/// Options are set through the typed wrappers of `CCurl.h`; every `CURLcode` becomes a `CurlError`.
 /// A handle is not thread-safe and `perform()` blocks: each one belongs to a single serial
 /// `DispatchQueue` (see `SMTPConnection`) and is only touched there — never on the Swift concurrency
 /// pool. It is therefore not `Sendable`.
@@ -74,7 +74,7 @@ package final class CurlHandle {
     /// A new easy handle set up with `configuration`.
     package static func make(_ configuration: Configuration) throws(CurlError) -> CurlHandle {
         try CurlGlobal.initialize()
-        guard let raw = curl_easy_init() else { throw CurlError(CURLE_FAILED_INIT, call: "curl_easy_init") }
+        guard let raw = tickler_curl_easy_init() else { throw CurlError(CURLE_FAILED_INIT, call: "curl_easy_init") }
         let handle = CurlHandle(raw: raw)
         try handle.configure(configuration)
         return handle
@@ -91,8 +91,8 @@ package final class CurlHandle {
         // so that nothing calls back into an object being destroyed.
         _ = tickler_curl_easy_setopt_long(raw, CURLOPT_VERBOSE, 0)
         _ = tickler_curl_easy_setopt_debug_callback(raw, CURLOPT_DEBUGFUNCTION, nil)
-        curl_easy_cleanup(raw)
-        for list in lists.values { curl_slist_free_all(list) }
+        tickler_curl_easy_cleanup(raw)
+        for list in lists.values { tickler_curl_slist_free_all(list) }
         errorBuffer.deallocate()
     }
 
@@ -150,14 +150,14 @@ package final class CurlHandle {
     package func set(_ option: CURLoption, list values: [String]) throws(CurlError) {
         var list: UnsafeMutablePointer<curl_slist>?
         for value in values {
-            guard let appended = curl_slist_append(list, value) else {
-                if let list { curl_slist_free_all(list) }
+            guard let appended = tickler_curl_slist_append(list, value) else {
+                if let list { tickler_curl_slist_free_all(list) }
                 throw CurlError(CURLE_OUT_OF_MEMORY, call: "curl_slist_append")
             }
             list = appended
         }
         let code = tickler_curl_easy_setopt_slist(raw, option, list)
-        if let old = lists.removeValue(forKey: option.rawValue) { curl_slist_free_all(old) }
+        if let old = lists.removeValue(forKey: option.rawValue) { tickler_curl_slist_free_all(old) }
         if let list { lists[option.rawValue] = list }
         try check(code, option)
     }
@@ -215,7 +215,7 @@ package final class CurlHandle {
         errorBuffer[0] = 0
         responseBody.removeAll(keepingCapacity: true)
         responseTruncated = false
-        let code = curl_easy_perform(raw)
+        let code = tickler_curl_easy_perform(raw)
         guard code == CURLE_OK else { throw CurlError(code, detail: String(cString: errorBuffer)) }
     }
 
@@ -229,13 +229,15 @@ package final class CurlHandle {
     /// response (`curl_easy_header`), or `nil` when there was none.
     package func header(_ name: String) -> String? {
         var header: UnsafeMutablePointer<curl_header>?
-        let code = name.withCString { curl_easy_header(raw, $0, 0, UInt32(CURLH_HEADER), -1, &header) }
+        let code = name.withCString { tickler_curl_easy_header(raw, $0, 0, UInt32(CURLH_HEADER), -1, &header) }
         guard code == CURLHE_OK, let header, let value = header.pointee.value else { return nil }
         // Several headers of one name: libcurl counts them in `amount`; the last one counts.
         let amount = header.pointee.amount
         guard amount > 1 else { return String(cString: value) }
         var last: UnsafeMutablePointer<curl_header>?
-        let lastCode = name.withCString { curl_easy_header(raw, $0, amount - 1, UInt32(CURLH_HEADER), -1, &last) }
+        let lastCode = name.withCString {
+            tickler_curl_easy_header(raw, $0, amount - 1, UInt32(CURLH_HEADER), -1, &last)
+        }
         guard lastCode == CURLHE_OK, let lastValue = last?.pointee.value else { return String(cString: value) }
         return String(cString: lastValue)
     }

@@ -52,6 +52,28 @@ import TicklerTestSupport
         #expect(bytes.withUnsafeBufferPointer(ContactsParser.isUTF8Text))
     }
 
+    /// A slice's check agrees with `String(validating:)` plus "no NUL" for ASCII text with a
+    /// character or a broken sequence at every offset around the eight-byte words it skips.
+    @Test(arguments: ["张", "é", "😀", "\u{0}", "\u{1}"])
+    func sliceChecksAgreeWithTheStandardLibrary(insert: String) {
+        for length in 0..<40 {
+            for position in 0...length {
+                var text = Array(String(repeating: "a", count: length).utf8)
+                text.insert(contentsOf: insert.utf8, at: position)
+                let expected = !text.contains(0) && String(validating: text, as: UTF8.self) != nil
+                #expect(text.withUnsafeBufferPointer(ContactsParser.isUTF8TextSlice) == expected, "\(text)")
+                // The same with its last byte cut off, or a stray continuation byte after it.
+                let cut = Array(
+                    text.prefix(position) + insert.utf8.dropLast() + text.dropFirst(position + insert.utf8.count))
+                let cutExpected = !cut.contains(0) && String(validating: cut, as: UTF8.self) != nil
+                #expect(cut.withUnsafeBufferPointer(ContactsParser.isUTF8TextSlice) == cutExpected, "\(cut)")
+                var stray = text
+                stray.insert(0x80, at: position + insert.utf8.count)
+                #expect(!stray.withUnsafeBufferPointer(ContactsParser.isUTF8TextSlice), "\(stray)")
+            }
+        }
+    }
+
     @Test func duplicateIDsAreFoundAmongMany() {
         let location = SourceLocation(path: "c.csv", line: 1, column: 1)
         let many = (0..<50_000).map { Contact(id: "c\($0)", location: location) }

@@ -42,9 +42,33 @@ extension ContactsParser {
         let slices = (0..<parts).map { starts[$0]..<starts[$0 + 1] }
         let shared = CSVChunks.Bytes(buffer: bytes)
         return ParallelMap.run(slices) { range in
-            let slice = UnsafeBufferPointer(rebasing: shared.buffer[range])
-            guard let base = slice.baseAddress, !slice.isEmpty else { return true }
-            return memchr(base, 0, slice.count) == nil && (try? UTF8Span(validating: slice.span)) != nil
+            isUTF8TextSlice(UnsafeBufferPointer(rebasing: shared.buffer[range]))
         }.allSatisfy { $0 }
+    }
+
+    /// Whether `bytes`, which start at the start of a scalar, are valid UTF-8 without a NUL byte.
+    /// Runs of ASCII are passed over eight bytes at a time (a word without a high bit or a zero
+    /// byte); each stretch from a word that has one up to the next word of plain ASCII is checked
+    /// by `UTF8Span` (it ends before an ASCII byte, so at the end of a scalar when it is valid).
+    static func isUTF8TextSlice(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let count = bytes.count
+        func isPlainASCII(_ index: Int) -> Bool {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+            return ByteScan.nonASCIIBytes(of: word) | ByteScan.bytes(of: word, below: 1) == 0
+        }
+        var index = 0
+        while index < count {
+            while index + 8 <= count, isPlainASCII(index) { index += 8 }
+            var end = min(index + 8, count)
+            while end + 8 <= count, !isPlainASCII(end) { end += 8 }
+            if end + 8 > count { end = count }
+            let stretch = UnsafeBufferPointer(rebasing: bytes[index..<end])
+            guard memchr(stretch.baseAddress!, 0, stretch.count) == nil,
+                (try? UTF8Span(validating: stretch.span)) != nil
+            else { return false }
+            index = end
+        }
+        return true
     }
 }

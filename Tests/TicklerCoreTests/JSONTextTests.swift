@@ -28,6 +28,9 @@ import Testing
             let parsed = try JSONSerialization.jsonObject(with: Data(literal.utf8), options: .fragmentsAllowed)
             #expect(parsed as? String == text, "\(literal)")
             #expect(!literal.unicodeScalars.contains { $0.value < 0x20 || $0 == "\u{2028}" || $0 == "\u{2029}" })
+            // A text is plain exactly when escaping leaves it as it is.
+            var bytes = text
+            #expect(bytes.withUTF8(JSONText.isPlain) == (literal == "\"" + text + "\""), "\(literal)")
         }
     }
 }

@@ -74,6 +74,28 @@ import Testing
         #expect(OccurrenceJSON.utf8(empty) == Array("[]\n".utf8))
     }
 
+    /// Ids and rule names that the readers would refuse, made in code: the JSON written from the
+    /// entries escapes them as the JSON of the occurrences does (the writer copies ids and names
+    /// as they are only when nothing in them needs an escape).
+    @Test func idsAndNamesThatNeedEscapesAreEscaped() throws {
+        let fixture = try fixture()
+        var config = fixture.workspace.config
+        config.rules[0].name = "greet\\ing\u{2028}"
+        var contacts = fixture.workspace.contacts
+        contacts[0].id = "acme\"zhang"
+        let schedule = Schedule(config: config, contacts: contacts)
+        let now = try #require(Timestamp.parse("2027-02-27T00:00:00Z"))
+        let scheduled = schedule.scheduled(
+            in: now..<(now + 40 * 86_400), history: Schedule.History(events: EventIndex(events)), now: now)
+        let json = OccurrenceJSON.utf8(scheduled)
+        #expect(json == OccurrenceJSON.utf8(scheduled.occurrences))
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json)) as? [[String: String]])
+        #expect(
+            parsed.contains {
+                $0["key"] == "greet\\ing\u{2028}/acme\"zhang/2027-03-14" && $0["contact"] == "acme\"zhang"
+            })
+    }
+
     /// `upcoming` writes the JSON in pieces formatted on every core: whatever their size, the pieces
     /// put together are the text in one piece, and each holds whole objects.
     @Test(arguments: [1, 2, 3, 7, 1000])

@@ -19,13 +19,7 @@ public enum JSONText {
         var start = 0  // the first byte not yet written
         var index = 0
         while index < bytes.count {
-            index = ByteScan.firstIndex(
-                in: bytes, from: index,
-                candidates: {
-                    ByteScan.bytes(of: $0, below: 0x20) | ByteScan.bytes(of: $0, equalTo: quote)
-                        | ByteScan.bytes(of: $0, equalTo: backslash) | ByteScan.nonASCIIBytes(of: $0)
-                },
-                matches: { $0 < 0x20 || $0 == quote || $0 == backslash || $0 == 0xE2 })
+            index = nextCandidate(in: bytes, from: index)
             guard index < bytes.count else { break }
             let byte = bytes[index]
             let replacement: [UInt8]
@@ -51,6 +45,34 @@ public enum JSONText {
             start = index
         }
         write(UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
+    }
+
+    /// Whether `escape` writes `bytes` as they are (nothing in them needs an escape).
+    static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        while index < bytes.count {
+            index = nextCandidate(in: bytes, from: index)
+            guard index < bytes.count else { return true }
+            // Only an 0xE2 that does not begin U+2028 or U+2029 is written as it is.
+            guard bytes[index] == 0xE2,
+                !(index + 2 < bytes.count && bytes[index + 1] == 0x80 && bytes[index + 2] & 0xFE == 0xA8)
+            else { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// The first byte at or after `start` that may need an escape: a control character, a quote, a
+    /// backslash, or 0xE2 (which begins U+2028 and U+2029).
+    private static func nextCandidate(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        let (quote, backslash) = (UInt8(ascii: "\""), UInt8(ascii: "\\"))
+        return ByteScan.firstIndex(
+            in: bytes, from: start,
+            candidates: {
+                ByteScan.bytes(of: $0, below: 0x20) | ByteScan.bytes(of: $0, equalTo: quote)
+                    | ByteScan.bytes(of: $0, equalTo: backslash) | ByteScan.nonASCIIBytes(of: $0)
+            },
+            matches: { $0 < 0x20 || $0 == quote || $0 == backslash || $0 == 0xE2 })
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)

@@ -85,12 +85,41 @@ enum OccurrenceJSON {
         let texts: [ScheduledOccurrences.RuleText]
         let recipients: [Rule.Recipient]
         let longestOwner: Int
+        /// Whether no contact id needs an escape: then ids are copied as they are.
+        let plainIDs: Bool
+        /// By rule, what a line holds between its values: `", "rule": "NAME", "contact": "`, then
+        /// `", "to": "TO", "recipient": `, then `, "channel": "CHANNEL", "due": ` — escaped once here.
+        let betweenKeyAndContact: [[UInt8]]
+        let betweenContactAndRecipient: [[UInt8]]
+        let betweenRecipientAndDue: [[UInt8]]
+        /// By rule, whether its keys need no escape (its name and every id are plain, and the key
+        /// ends in a day): then they are copied as they are.
+        let plainKeys: [Bool]
 
         init(scheduled: ScheduledOccurrences) {
             self.scheduled = scheduled
             texts = scheduled.ruleTexts
             recipients = scheduled.rules.map(\.recipient)
             longestOwner = scheduled.schedule.ownerList.map(\.id.utf8.count).max() ?? 0
+            let plainIDs = scheduled.contactIDs.withUnsafeBufferPointer(JSONText.isPlain)
+            self.plainIDs = plainIDs
+            func quoted(_ bytes: [UInt8]) -> [UInt8] {
+                var result: [UInt8] = [UInt8(ascii: "\"")]
+                bytes.withUnsafeBufferPointer { JSONText.escape($0) { result.append(contentsOf: $0) } }
+                return result + [UInt8(ascii: "\"")]
+            }
+            betweenKeyAndContact = texts.map {
+                Array("\", \"rule\": ".utf8) + quoted($0.name) + Array(", \"contact\": \"".utf8)
+            }
+            betweenContactAndRecipient = texts.map {
+                Array("\", \"to\": ".utf8) + quoted($0.to) + Array(", \"recipient\": ".utf8)
+            }
+            betweenRecipientAndDue = texts.map {
+                Array(", \"channel\": ".utf8) + quoted($0.channel) + Array(", \"due\": ".utf8)
+            }
+            plainKeys = texts.map { text in
+                plainIDs && text.endsInDay && text.name.withUnsafeBufferPointer(JSONText.isPlain)
+            }
         }
 
         /// The text of the entries in `range`: the array's `[` before the first entry, its `]` after the last.
@@ -112,33 +141,37 @@ enum OccurrenceJSON {
                 for (index, entry) in zip(range, entries) {
                     let rule = Int(entry.rule)
                     writer.append(index == 0 ? "[\n  {\"key\": \"" : ",\n  {\"key\": \"")
-                    scheduled.forEachKeyPart(entry) { writer.appendEscaped($0) }
-                    writer.append("\", \"rule\": ")
-                    writer.appendQuoted(texts[rule].name)
-                    writer.append(", \"contact\": ")
-                    writer.append(UInt8(ascii: "\""))
-                    scheduled.withContactID(entry) { writer.appendEscaped($0) }
-                    writer.append(UInt8(ascii: "\""))
-                    writer.append(", \"to\": ")
-                    writer.appendQuoted(texts[rule].to)
-                    writer.append(", \"recipient\": ")
+                    if plainKeys[rule] {
+                        scheduled.forEachKeyPart(entry) { writer.append($0) }
+                    } else {
+                        scheduled.forEachKeyPart(entry) { writer.appendEscaped($0) }
+                    }
+                    writer.append(betweenKeyAndContact[rule])
+                    appendContactID(entry, to: &writer)
+                    writer.append(betweenContactAndRecipient[rule])
                     if recipients[rule] == .contact {
                         writer.append(UInt8(ascii: "\""))
-                        scheduled.withContactID(entry) { writer.appendEscaped($0) }
+                        appendContactID(entry, to: &writer)
                         writer.append(UInt8(ascii: "\""))
                     } else {
                         writer.appendQuoted(
                             scheduled.schedule.audienceID(recipients[rule], for: Int(entry.contact)) ?? "")
                     }
-                    writer.append(", \"channel\": ")
-                    writer.appendQuoted(texts[rule].channel)
-                    writer.append(", \"due\": ")
+                    writer.append(betweenRecipientAndDue[rule])
                     writer.appendTimestamp(entry.due, offset: Int(entry.offset))
                     writer.append("}")
                 }
                 if range.upperBound == scheduled.entries.count { writer.append("\n]\n") }
                 precondition(writer.count <= bound, "the JSON bound is too small")
                 count = writer.count
+            }
+        }
+
+        private func appendContactID(_ entry: ScheduledOccurrences.Entry, to writer: inout Writer) {
+            if plainIDs {
+                scheduled.withContactID(entry) { writer.append($0) }
+            } else {
+                scheduled.withContactID(entry) { writer.appendEscaped($0) }
             }
         }
     }
@@ -156,6 +189,10 @@ enum OccurrenceJSON {
         mutating func append(_ text: StaticString) {
             (base + count).update(from: text.utf8Start, count: text.utf8CodeUnitCount)
             count += text.utf8CodeUnitCount
+        }
+
+        mutating func append(_ bytes: [UInt8]) {
+            bytes.withUnsafeBufferPointer { append($0) }
         }
 
         mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {

@@ -24,7 +24,7 @@ struct MessageValues {
         }
         let zone =
             occurrence.to == .contact
-            ? schedule.contactZones[contactIndex] : schedule.owners[occurrence.recipient]?.zone ?? schedule.defaultZone
+            ? schedule.contactZone(contactIndex) : schedule.owners[occurrence.recipient]?.zone ?? schedule.defaultZone
         switch occurrence.detail {
         case .date(let anniversary, let leadDays, let years):
             values["days_until"] = String(leadDays)

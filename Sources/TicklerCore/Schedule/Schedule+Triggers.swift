@@ -81,7 +81,7 @@ extension Schedule {
             let cancelledAfter = trigger.unless.flatMap { unless in
                 history.first { $0.type == unless && $0.at > event.at }?.at
             }
-            let base = afterBase(rule, trigger, event: event, contactZone: contactZones[index], zone: audience.zone)
+            let base = afterBase(rule, trigger, event: event, contactZone: contactZone(index), zone: audience.zone)
             guard base <= range.upperBound + Self.slack else { continue }
             let limit = base + trigger.maxOverdue.seconds
             var due = deferred(rule, base, zone: audience.zone)
@@ -89,7 +89,7 @@ extension Schedule {
             while due < range.upperBound {
                 if let cancelledAfter, due > cancelledAfter { break }
                 if due >= range.lowerBound {
-                    let day = contactZones[index].localDate(at: due)
+                    let day = contactZone(index).localDate(at: due)
                     found.append(entry(audience, due: due, day: day, number: n, base: base, event: position))
                 }
                 guard let every = trigger.repeatEvery, due + every.seconds <= limit else { break }
@@ -119,7 +119,7 @@ extension Schedule {
         let contactID = contacts[index].id
         let start = everyStart(trigger, contactID: contactID, history: history, now: now)
         let period = trigger.period.seconds
-        let zone = contactZones[index]
+        let zone = contactZone(index)
         var k = max(1, Int((range.lowerBound - Self.slack - start).floorDiv(period)))
         while true {
             let day = zone.localDate(at: start + Int64(k) * period)

@@ -7,8 +7,10 @@ public struct Schedule: Sendable {
     public let config: Config
     public let contacts: [Contact]
     let defaultZone: ZoneRules
-    /// The zone of each contact (its own, else the configuration's), by index in `contacts`.
-    let contactZones: [ZoneRules]
+    /// The zones of the contacts, the configuration's first (`contactZone(_:)`).
+    let zones: [ZoneRules]
+    /// The index in `zones` of each contact's zone, by index in `contacts`.
+    let contactZoneIndices: [Int32]
     let owners: [String: (owner: Owner, zone: ZoneRules)]
     /// The configured owners, each with its zone and the index of its manager here (-1: none).
     let ownerList: [(id: String, zone: ZoneRules, manager: Int)]
@@ -21,46 +23,72 @@ public struct Schedule: Sendable {
         self.contacts = contacts
         let fallback = ZoneRules.named(config.timezone) ?? ZoneRules.named("UTC")!
         defaultZone = fallback
-        var zones: [String: ZoneRules] = [:]  // by name, a cache: a million contacts name a few zones
+        var ownerZones: [String: ZoneRules] = [:]
         for name in Set(config.owners.values.compactMap(\.timezone)) {
-            zones[name] = ZoneRules.named(name) ?? fallback
+            ownerZones[name] = ZoneRules.named(name) ?? fallback
         }
-        let owners = config.owners.mapValues { ($0, $0.timezone.map { zones[$0]! } ?? fallback) }
+        let owners = config.owners.mapValues { ($0, $0.timezone.map { ownerZones[$0]! } ?? fallback) }
         self.owners = owners
         let ids = config.owners.keys.sorted()
         let ownerIndex = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
         ownerList = ids.map { id in
             (id, owners[id]!.1, owners[id]!.0.manager.flatMap { ownerIndex[$0] } ?? -1)
         }
-        // Per contact: its zone and its owner, in parallel over slices of the contacts.
+        var ownerTable = ByteTable<Int32>()
+        for (index, id) in ids.enumerated() { ownerTable.insert(id, Int32(index)) }
+        // Per slice of the contacts, in parallel: the zone names it uses, the position there of each
+        // contact's zone (0: none), and each contact's owner — names found by their bytes, with no
+        // reference count touched per contact.
         let slices = stride(from: 0, to: contacts.count, by: 16_384).map { $0..<min($0 + 16_384, contacts.count) }
-        let known = zones
-        let parts = ParallelMap.run(slices) { slice -> ([ZoneRules], [Int32]) in
-            var zones = known
-            var zoneOfContact: [ZoneRules] = []
+        let table = ownerTable
+        let parts = ParallelMap.run(slices) { slice -> (names: [String], zones: [Int32], owners: [Int32]) in
+            var seen = ByteTable<Int32>()
+            var overflow: [String: Int32] = [:]  // names the small table has no room for
+            var names: [String] = []
+            var zoneOfContact: [Int32] = []
             var ownerOfContact: [Int32] = []
             zoneOfContact.reserveCapacity(slice.count)
             ownerOfContact.reserveCapacity(slice.count)
             contacts.withUnsafeBufferPointer { contacts in
                 for index in slice {
-                    var zone = fallback
+                    var zone: Int32 = 0
                     if let name = contacts[index].timezone {
-                        if let known = zones[name] {
+                        if let known = seen[name] ?? overflow[name] {
                             zone = known
                         } else {
-                            zone = ZoneRules.named(name) ?? fallback
-                            zones[name] = zone
+                            names.append(name)
+                            zone = Int32(names.count)
+                            seen.insert(name, zone)
+                            if seen[name] == nil { overflow[name] = zone }
                         }
                     }
                     zoneOfContact.append(zone)
-                    ownerOfContact.append(contacts[index].owner.flatMap { ownerIndex[$0] }.map(Int32.init) ?? -1)
+                    ownerOfContact.append(
+                        contacts[index].owner.flatMap { table[$0] ?? ownerIndex[$0].map(Int32.init) } ?? -1)
                 }
             }
-            return (zoneOfContact, ownerOfContact)
+            return (names, zoneOfContact, ownerOfContact)
         }
-        contactZones = Array(concatenating: parts.map(\.0))
-        contactOwners = Array(concatenating: parts.map(\.1))
+        // Each zone named once, its table built on every core; then the slices' positions made indices there.
+        var zoneNames: [String] = []
+        var zoneIndex: [String: Int32] = [:]
+        let renumbered = parts.map { part -> [Int32] in
+            [0]
+                + part.names.map { name -> Int32 in
+                    if let index = zoneIndex[name] { return index }
+                    zoneNames.append(name)
+                    zoneIndex[name] = Int32(zoneNames.count)
+                    return Int32(zoneNames.count)
+                }
+        }
+        zones = [fallback] + ParallelMap.run(zoneNames) { ZoneRules.named($0) ?? fallback }
+        contactZoneIndices = Array(
+            concatenating: zip(parts, renumbered).map { part, numbers in part.zones.map { numbers[Int($0)] } })
+        contactOwners = Array(concatenating: parts.map(\.owners))
     }
+
+    /// The zone of the contact at `index` in `contacts` (its own, else the configuration's).
+    func contactZone(_ index: Int) -> ZoneRules { zones[Int(contactZoneIndices[index])] }
 
     /// The inputs that come from the state store.
     public struct History: Sendable {
@@ -153,7 +181,7 @@ public struct Schedule: Sendable {
     /// (no owner, or an owner without a manager) — `tickler check` warns about those.
     func audienceZone(of rule: Rule, for index: Int) -> ZoneRules? {
         guard let owner = audienceOwner(rule.recipient, for: index) else { return nil }
-        return owner < 0 ? contactZones[index] : ownerList[owner].zone
+        return owner < 0 ? contactZone(index) : ownerList[owner].zone
     }
 
     /// The id of the person a rule's reminder for a contact goes to.

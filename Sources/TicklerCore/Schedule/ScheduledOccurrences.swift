@@ -50,11 +50,11 @@ public struct ScheduledOccurrences: Sendable {
         var contactID: Range<Int32> = 0..<0
     }
 
-    init(schedule: Schedule, rules: [Rule], events: EventIndex, entries: [Entry]) {
+    init(schedule: Schedule, rules: [Rule], events: EventIndex, entries: consuming [Entry]) {
         self.schedule = schedule
         self.rules = rules
         self.events = events
-        var entries = entries
+        var entries = consume entries  // set in place, not copied
         var ids: [UInt8] = []
         ids.reserveCapacity(entries.count * 12)
         schedule.contacts.withUnsafeBufferPointer { contacts in
@@ -223,7 +223,7 @@ public struct ScheduledOccurrences: Sendable {
                         UnsafeBufferPointer(rebasing: ids[Int(b.contactID.lowerBound)..<Int(b.contactID.upperBound)]))
                 }, keyParts: forEachKeyPart)
         }
-        entries = order.map { entries[$0] }
+        entries = entries.withUnsafeBufferPointer { sorted in order.map { sorted[$0] } }
     }
 
     /// The rank of each name in the order of `NAME/` (a name that another begins with comes after

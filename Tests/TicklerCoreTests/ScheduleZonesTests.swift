@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+@testable import TicklerCore
+
+/// `Schedule` resolves each contact's zone and owner once, slice by slice on every core: across
+/// slice boundaries and with zones first seen in different slices, every contact keeps its own.
+@Suite struct ScheduleZonesTests {
+    @Test func everyContactGetsItsOwnZoneAndOwner() throws {
+        let fixture = try ScheduleFixture(rules: "  []", contacts: "[]")
+        let zones = [nil, "Asia/Kathmandu", "America/New_York", "Pacific/Chatham", "Europe/London", "Asia/Shanghai"]
+        let owners = [nil, "li.na", "ny", "boss"]
+        let location = SourceLocation(path: "c.csv", line: 1, column: 1)
+        // The first slice (16,384 contacts) names three zones; later ones name them all, first seen in
+        // the opposite order.
+        let contacts = (0..<50_000).map { index in
+            Contact(
+                id: "c\(index)", timezone: zones[index < 16_384 ? index % 3 : zones.count - 1 - index % zones.count],
+                owner: owners[(index / 3) % owners.count], location: location)
+        }
+        let schedule = Schedule(config: fixture.workspace.config, contacts: contacts)
+        let ownerIDs = schedule.ownerList.map(\.id)
+        for (index, contact) in contacts.enumerated() {
+            #expect(schedule.contactZone(index).identifier == contact.timezone ?? "Asia/Shanghai", "contact \(index)")
+            let owner = Int(schedule.contactOwners[index])
+            #expect((owner < 0 ? nil : ownerIDs[owner]) == contact.owner, "contact \(index)")
+        }
+        // One table per zone, shared by its contacts.
+        #expect(schedule.zones.count == 6)
+    }
+}

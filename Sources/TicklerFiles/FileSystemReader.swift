@@ -1,3 +1,4 @@
+import Dispatch
 import TicklerCore
 
 #if canImport(Glibc)
@@ -11,7 +12,8 @@ import TicklerCore
 /// Reads configuration, contact and template files from the local file system for the core.
 ///
 /// Relative paths are relative to the process's working directory. A file is read with one
-/// `open`/`fstat`/`read` sequence into a buffer of its size, so a 50 MB contacts file costs one copy.
+/// `open`/`fstat`/`read` sequence into a buffer of its size, so a 50 MB contacts file costs one copy
+/// (made on every core for a file of 4 MB or more: each reads its share with `pread`).
 /// Only regular files are read: a directory, FIFO or device is refused with a reason rather than
 /// read (a FIFO would block forever), and a file larger than `maximumSize` is refused before it is read.
 public struct FileSystemReader: SourceReader {
@@ -46,6 +48,11 @@ public struct FileSystemReader: SourceReader {
         // cut short; read in pieces until a read comes up short.
         var bytes: [UInt8] = []
         var wanted = size + 1
+        if size >= Self.parallelSize, let whole = try Self.readInParallel(descriptor, size: size) {
+            bytes = whole
+            wanted = 4096  // more only if the file grew since fstat
+            guard lseek(descriptor, off_t(size), SEEK_SET) == off_t(size) else { throw Self.error(for: errno) }
+        }
         while true {
             var code: Int32 = 0
             let piece = [UInt8](unsafeUninitializedCapacity: wanted) { buffer, count in
@@ -85,6 +92,46 @@ public struct FileSystemReader: SourceReader {
         return names.sorted()
     }
 
+    /// Files at least this large are read on every core.
+    static let parallelSize = 4 << 20
+
+    /// The first `size` bytes of the file, each core reading its share with `pread`; `nil` when a
+    /// share came up short (the file shrank since `fstat`: the caller reads it again in order).
+    private static func readInParallel(_ descriptor: Int32, size: Int) throws(SourceReadError) -> [UInt8]? {
+        let parts = max(1, min(8, size / (1 << 20), sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        var failure: Int32 = 0
+        var short = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            // Each task writes only its part of the buffer and its own result.
+            var all = [(Int, Int32)](repeating: (0, 0), count: parts)
+            all.withUnsafeMutableBufferPointer { results in
+                let (base, results) = (Shared(buffer.baseAddress!), Shared(results.baseAddress!))
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    let (start, end) = (size * part / parts, size * (part + 1) / parts)
+                    let share = UnsafeMutableBufferPointer(start: base.pointer + start, count: end - start)
+                    results.pointer[part] = readFully(descriptor, into: share, at: start)
+                }
+            }
+            failure = all.first { $0.1 != 0 }?.1 ?? 0
+            short = zip(0..<parts, all).contains { part, result in
+                result.0 < size * (part + 1) / parts - size * part / parts
+            }
+            count = failure == 0 && !short ? size : 0
+        }
+        if failure != 0 { throw error(for: failure) }
+        if short {
+            guard lseek(descriptor, 0, SEEK_SET) == 0 else { throw error(for: errno) }
+            return nil
+        }
+        return bytes
+    }
+
+    /// A buffer's address, handed to the tasks that fill their parts of it.
+    private struct Shared<Element>: @unchecked Sendable {
+        let pointer: UnsafeMutablePointer<Element>
+        init(_ pointer: UnsafeMutablePointer<Element>) { self.pointer = pointer }
+    }
+
     private func tooLarge(_ size: Int) -> SourceReadError {
         SourceReadError("file is \(Self.describe(bytes: size)); the limit is \(Self.describe(bytes: maximumSize))")
     }
@@ -109,12 +156,19 @@ public struct FileSystemReader: SourceReader {
     }
 }
 
-/// `read(2)` into `buffer` until it is full or the file ends: the bytes read, and `errno` if a read
-/// failed (0 otherwise). A free function because inside `FileSystemReader` the name `read` is the method.
-private func readFully(_ descriptor: Int32, into buffer: UnsafeMutableBufferPointer<UInt8>) -> (Int, Int32) {
+/// `read(2)` into `buffer` until it is full or the file ends (`pread(2)` from `offset` when one is
+/// given): the bytes read, and `errno` if a read failed (0 otherwise). A free function because inside
+/// `FileSystemReader` the name `read` is the method.
+private func readFully(
+    _ descriptor: Int32, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int? = nil
+) -> (Int, Int32) {
     var count = 0
     while count < buffer.count {
-        let result = read(descriptor, buffer.baseAddress! + count, buffer.count - count)
+        let (target, wanted) = (buffer.baseAddress! + count, buffer.count - count)
+        let result =
+            if let offset { pread(descriptor, target, wanted, off_t(offset + count)) } else {
+                read(descriptor, target, wanted)
+            }
         if result > 0 {
             count += result
         } else if result == 0 {

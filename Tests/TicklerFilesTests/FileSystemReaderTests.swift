@@ -81,6 +81,16 @@ import TicklerTestSupport
         #expect(FileSystemReader.describe(bytes: bytes) == words)
     }
 
+    /// Large files are read in parts on every core: every byte lands where it belongs, whatever
+    /// the size's remainder.
+    @Test(arguments: [FileSystemReader.parallelSize, FileSystemReader.parallelSize + 7, 9 << 20 + 12_345])
+    func largeFilesAreReadByteForByte(size: Int) throws {
+        let directory = try TemporaryDirectory()
+        let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }
+        let file = try directory.write("contacts.csv", bytes)
+        #expect(try reader.read(file) == bytes)
+    }
+
     @Test func utf8ContentRoundTripsByteForByte() throws {
         let directory = try TemporaryDirectory()
         let text = "id,name\r\nc1,\"李娜 (Li Na)\"\r\nc2,Émily Carter 🎂\r\n"

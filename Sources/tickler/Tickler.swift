@@ -1,23 +1,25 @@
 import ArgumentParser
 import Dispatch
 
-/// The entry point: parses the command line as `Tickler` does, then starts `tickler run` on the main
-/// thread with no Swift concurrency at all (see `RunCommand`), and every other command in a task.
+/// The entry point: parses the command line as `Tickler` does, then runs a synchronous command —
+/// `tickler run` among them, with no Swift concurrency at all (see `RunCommand`) — on the main
+/// thread, and the asynchronous one (`send-test`) in a task.
 @main
 enum TicklerMain {
     static func main() {
-        let command: any ParsableCommand
+        var command: any ParsableCommand
         do {
             command = try Tickler.parseAsRoot()
         } catch {
             Tickler.exit(withError: error)
         }
-        if let daemon = command as? RunCommand {
+        if !(command is any AsyncParsableCommand) {
             do {
-                try daemon.run()  // returns only by throwing
+                try command.run()
             } catch {
                 Tickler.exit(withError: error)
             }
+            Tickler.exit()
         }
         Task.detached {
             await Tickler.main()  // parses the command line again (cheap) and runs the command

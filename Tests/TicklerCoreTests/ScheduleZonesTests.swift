@@ -28,4 +28,27 @@ import Testing
         // One table per zone, shared by its contacts.
         #expect(schedule.zones.count == 6)
     }
+
+    /// A listing longer than the slices its ids are copied in (32,768 entries), made on every core:
+    /// each key names its own contact, and the order is the listing's.
+    @Test func longListingsKeepEachEntrysContact() throws {
+        let fixture = try ScheduleFixture(
+            rules: "  - { name: greeting, date: birthday, to: contact, channel: out, template: t }", contacts: "[]")
+        let location = SourceLocation(path: "c.csv", line: 1, column: 1)
+        let contacts = (0..<70_000).map { index in
+            Contact(
+                id: String(repeating: "x", count: index % 13) + "c\(index)",
+                birthday: PartialDate(year: 1980, month: 1 + index % 12, day: 1 + index % 28), location: location)
+        }
+        let schedule = Schedule(config: fixture.workspace.config, contacts: contacts)
+        let now = try #require(Timestamp.parse("2027-03-01T00:00:00Z"))
+        let scheduled = schedule.scheduled(in: now..<(now + 366 * 86_400), history: .init(), now: now)
+        let occurrences = scheduled.occurrences
+        #expect(occurrences.count == 70_000)
+        for (index, occurrence) in occurrences.enumerated() {
+            #expect(occurrence.key == "greeting/\(occurrence.contact)/\(occurrence.day)", "entry \(index)")
+            #expect(scheduled.key(at: index) == occurrence.key)
+        }
+        #expect(occurrences.map(\.key) == occurrences.sorted(by: Occurrence.precedes).map(\.key))
+    }
 }

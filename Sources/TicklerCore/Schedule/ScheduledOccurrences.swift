@@ -55,22 +55,45 @@ public struct ScheduledOccurrences: Sendable {
         self.rules = rules
         self.events = events
         var entries = consume entries  // set in place, not copied
-        var ids: [UInt8] = []
-        ids.reserveCapacity(entries.count * 12)
-        schedule.contacts.withUnsafeBufferPointer { contacts in
-            var last = (contact: Int32(-1), range: Range<Int32>(uncheckedBounds: (0, 0)))
-            for index in entries.indices {
-                let contact = entries[index].contact
-                if contact != last.contact {
-                    let start = Int32(ids.count)
-                    Self.withBytes(contacts[Int(contact)].id) { ids.append(contentsOf: $0) }
-                    last = (contact, start..<Int32(ids.count))
+        // Each slice of the entries (in parallel) copies the ids it names, in its order, into bytes
+        // of its own and points its entries at them; then the bytes are joined and the entries
+        // after the first slice moved along by the bytes before theirs.
+        let slices = stride(from: 0, to: entries.count, by: 32_768).map { $0..<min($0 + 32_768, entries.count) }
+        let contacts = schedule.contacts
+        let pieces = entries.withUnsafeMutableBufferPointer { buffer in
+            let base = UncheckedPointer(buffer.baseAddress)
+            let pieces = ParallelMap.run(slices) { slice -> [UInt8] in
+                var ids: [UInt8] = []
+                ids.reserveCapacity(slice.count * 12)
+                contacts.withUnsafeBufferPointer { contacts in
+                    var last = (contact: Int32(-1), range: Range<Int32>(uncheckedBounds: (0, 0)))
+                    for index in slice {
+                        let contact = base.pointer![index].contact
+                        if contact != last.contact {
+                            let start = Int32(ids.count)
+                            Self.withBytes(contacts[Int(contact)].id) { ids.append(contentsOf: $0) }
+                            last = (contact, start..<Int32(ids.count))
+                        }
+                        base.pointer![index].contactID = last.range
+                    }
                 }
-                entries[index].contactID = last.range
+                return ids
             }
+            var offset = 0
+            for (slice, ids) in zip(slices, pieces) {
+                precondition(offset + ids.count < Int(Int32.max), "too many contact ids")
+                let shift = Int32(offset)
+                if shift > 0 {
+                    for index in slice {
+                        let range = buffer[index].contactID
+                        buffer[index].contactID = (range.lowerBound + shift)..<(range.upperBound + shift)
+                    }
+                }
+                offset += ids.count
+            }
+            return pieces
         }
-        precondition(ids.count < Int(Int32.max), "too many contact ids")
-        contactIDs = ids
+        contactIDs = Array(concatenating: pieces)
         self.entries = entries
         dayTexts = DayTexts(entries)
         ruleTexts = rules.map { rule in
@@ -223,7 +246,8 @@ public struct ScheduledOccurrences: Sendable {
                         UnsafeBufferPointer(rebasing: ids[Int(b.contactID.lowerBound)..<Int(b.contactID.upperBound)]))
                 }, keyParts: forEachKeyPart)
         }
-        entries = entries.withUnsafeBufferPointer { sorted in order.map { sorted[$0] } }
+        let unsorted = entries
+        entries = Array(parallelCount: order.count) { unsorted[order[$0]] }
     }
 
     /// The rank of each name in the order of `NAME/` (a name that another begins with comes after

@@ -82,6 +82,26 @@ enum ParallelMap {
     }
 }
 
+extension Array where Element: Sendable {
+    /// `count` elements made on every core: `element(i)` for each index, in slices of `slice`.
+    init(parallelCount count: Int, slice: Int = 32_768, _ element: @escaping @Sendable (Int) -> Element) {
+        let slices = stride(from: 0, to: count, by: slice).map { $0..<Swift.min($0 + slice, count) }
+        self.init(unsafeUninitializedCapacity: count) { buffer, initialized in
+            let base = UncheckedPointer(buffer.baseAddress)
+            _ = ParallelMap.run(slices) { range in
+                for index in range { (base.pointer! + index).initialize(to: element(index)) }
+            }
+            initialized = count
+        }
+    }
+}
+
+/// A buffer's address, for tasks that each read or write only their own part of it.
+struct UncheckedPointer<Element>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Element>?
+    init(_ pointer: UnsafeMutablePointer<Element>?) { self.pointer = pointer }
+}
+
 extension Array {
     /// The parts of a parallel result one after another. Copied a part at a time: `Array(parts.joined())`
     /// goes through the flattened sequence element by element, which costs as much as computing

@@ -50,10 +50,12 @@ extension CSVContactsReader {
                 }
                 scanner.run(
                     plain: { cells, line in
-                        guard usesPlainRows, let contact = plainRows.contact(cells, in: bytes, line: line) else {
+                        precondition(count <= chunk.lineBreaks, "a chunk has more rows than lines")
+                        guard usesPlainRows, plainRows.contact(cells, in: bytes, line: line, into: region + count)
+                        else {
                             return false
                         }
-                        add(contact)
+                        count += 1
                         return true
                     },
                     { row in

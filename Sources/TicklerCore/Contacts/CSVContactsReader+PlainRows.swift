@@ -33,10 +33,15 @@ extension CSVContactsReader {
             known = Array(repeating: ByteTable(), count: columns.count)
         }
 
-        /// The contact of a plain row (`cells` are byte ranges in `bytes`, the row starts on `line`),
-        /// or `nil` when the row needs `ContactBuilder`.
-        mutating func contact(_ cells: [Range<Int>], in bytes: UnsafeBufferPointer<UInt8>, line: Int) -> Contact? {
-            guard cells.count == columns.count else { return nil }
+        /// Initializes `destination` to the contact of a plain row (`cells` are byte ranges in `bytes`,
+        /// the row starts on `line`) and returns `true`; `false`, with `destination` left alone, when
+        /// the row needs `ContactBuilder`. (Made in place: a contact returned and then stored was
+        /// copied, every reference in it retained and released once more.)
+        mutating func contact(
+            _ cells: [Range<Int>], in bytes: UnsafeBufferPointer<UInt8>, line: Int,
+            into destination: UnsafeMutablePointer<Contact>
+        ) -> Bool {
+            guard cells.count == columns.count else { return false }
             var id: String?
             var idColumn = 0
             var name: UnsafeBufferPointer<UInt8>?
@@ -54,27 +59,27 @@ extension CSVContactsReader {
             for (column, range) in cells.enumerated() {
                 guard let field = columns[column], !range.isEmpty else { continue }
                 let value = UnsafeBufferPointer(rebasing: bytes[range])
-                guard !isBlank(value[0]), !isBlank(value[value.count - 1]) else { return nil }
+                guard !isBlank(value[0]), !isBlank(value[value.count - 1]) else { return false }
                 if case .custom(let fieldName) = field {
                     fields[fieldName] = String(decoding: value, as: UTF8.self)
                     continue
                 }
-                guard !ByteScan.containsControl(value) else { return nil }
+                guard !ByteScan.containsControl(value) else { return false }
                 switch field {
                 case .id:
-                    guard value.allSatisfy(ContactBuilder.isIDByte) else { return nil }
+                    guard value.allSatisfy(ContactBuilder.isIDByte) else { return false }
                     id = String(decoding: value, as: UTF8.self)
                     idColumn = column
                 case .name: name = value
                 case .email:
-                    guard ContactBuilder.isPlainASCIIAddress(utf8: value) else { return nil }
+                    guard ContactBuilder.isPlainASCIIAddress(utf8: value) else { return false }
                     email = value
                 case .phone:
-                    guard value.contains(where: { (0x30...0x39).contains($0) }) else { return nil }
+                    guard value.contains(where: { (0x30...0x39).contains($0) }) else { return false }
                     phone = value
                 case .timezone, .tier, .owner, .language, .tags:
                     guard let known = known[column][value] ?? firstSeen(field, value, column: column) else {
-                        return nil
+                        return false
                     }
                     switch (field, known) {
                     case (.timezone, .text(let text)): timezone = text
@@ -82,28 +87,29 @@ extension CSVContactsReader {
                     case (.owner, .text(let text)): owner = text
                     case (.language, .text): language = value  // the same text: no spaces around it
                     case (.tags, .tags(let list)): tags = list
-                    default: return nil
+                    default: return false
                     }
                 case .birthday:
-                    guard let date = Self.partialDate(value) else { return nil }
+                    guard let date = Self.partialDate(value) else { return false }
                     birthday = date
                 case .lunarBirthday:
-                    guard let date = Self.lunarDate(value) else { return nil }
+                    guard let date = Self.lunarDate(value) else { return false }
                     lunarBirthday = date
                 case .date(let dateName):
-                    guard let date = Self.partialDate(value) else { return nil }
+                    guard let date = Self.partialDate(value) else { return false }
                     dates[dateName] = date
                 case .custom: break
                 }
             }
-            guard let id else { return nil }
-            var contact = Contact(
-                id: id, timezone: timezone, tier: tier, tags: tags, owner: owner, birthday: birthday,
-                lunarBirthday: lunarBirthday, dates: dates, fields: fields,
-                location: SourceLocation(
-                    path: path, line: line, column: column(of: cells[idColumn], in: bytes, row: cells)))
-            contact.text = arena.pack(name, email, phone, language)
-            return contact
+            guard let id else { return false }
+            destination.initialize(
+                to: Contact(
+                    id: id, timezone: timezone, tier: tier, tags: tags, owner: owner, birthday: birthday,
+                    lunarBirthday: lunarBirthday, dates: dates, fields: fields,
+                    location: SourceLocation(
+                        path: path, line: line, column: column(of: cells[idColumn], in: bytes, row: cells))))
+            destination.pointee.text = arena.pack(name, email, phone, language)
+            return true
         }
 
         /// Gives the contacts made here (among `contacts`, which may hold others) their texts.

@@ -44,9 +44,14 @@ enum CSVContactsReader {
         var scanner = CSVReader.Scanner(bytes: bytes, path: path)
         scanner.run(
             plain: { cells, line in
-                guard let contact = plainRows?.contact(cells, in: bytes, line: line) else { return false }
-                contacts.append(contact)
-                return true
+                guard plainRows != nil else { return false }
+                return withUnsafeTemporaryAllocation(of: Contact.self, capacity: 1) { slot in
+                    guard plainRows!.contact(cells, in: bytes, line: line, into: slot.baseAddress!) else {
+                        return false
+                    }
+                    contacts.append(slot.baseAddress!.move())
+                    return true
+                }
             },
             { row in
                 defer { readHeader = true }

@@ -136,13 +136,18 @@ extension SQLiteStore {
         return try write("import events into") { db in
             let highestNumber = events.compactMap { $0.id.flatMap(Self.sequenceNumber(ofID:)) }.max() ?? 0
             try Self.raiseSequence(db, to: highestNumber)
+            // Statements prepared once for the whole import, not once per event.
             let sameContent = try db.cachedStatement(
                 sql: "SELECT 1 FROM events WHERE contact = ? AND type = ? AND at = ? AND note IS ? LIMIT 1")
+            let storedWithID = try db.cachedStatement(sql: "SELECT * FROM events WHERE id = ?")
+            let numberTaken = try db.cachedStatement(sql: "SELECT 1 FROM events WHERE seq = ?")
+            let insert = try db.cachedStatement(
+                sql: "INSERT INTO events (seq, id, contact, type, at, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
             var result = ImportResult()
             var conflicts: [String] = []
             for event in events {
                 if let id = event.id {
-                    if let stored = try EventRecord.filter(EventRecord.Columns.id == id).fetchOne(db) {
+                    if let stored = try EventRecord.fetchOne(storedWithID, arguments: [id]) {
                         if stored.hasSameContent(as: event) {
                             result.skipped += 1
                         } else if !conflicts.contains(id) {
@@ -153,11 +158,10 @@ extension SQLiteStore {
                     // A plain number takes that place in the sequence when it is free, so `"250"` sits
                     // where the store would have put its 250th event; elsewhere SQLite numbers it.
                     var seq = Self.sequenceNumber(ofID: id)
-                    if let number = seq, try EventRecord.exists(db, key: number) { seq = nil }
-                    let record = EventRecord(
-                        seq: seq, id: id, contact: event.contact, type: event.type, at: event.at, note: event.note,
-                        recordedAt: recordedAt)
-                    try record.insert(db)
+                    if let number = seq, try Bool.fetchOne(numberTaken, arguments: [number]) != nil { seq = nil }
+                    try insert.execute(arguments: [
+                        seq, id, event.contact, event.type, event.at, event.note, recordedAt,
+                    ])
                 } else {
                     let arguments: StatementArguments = [event.contact, event.type, event.at, event.note]
                     if try Bool.fetchOne(sameContent, arguments: arguments) != nil {
@@ -165,10 +169,8 @@ extension SQLiteStore {
                         continue
                     }
                     let seq = try Self.nextSequence(db)
-                    let record = EventRecord(
-                        seq: seq, id: String(seq), contact: event.contact, type: event.type, at: event.at,
-                        note: event.note, recordedAt: recordedAt)
-                    try record.insert(db)
+                    try insert.execute(
+                        arguments: [seq, String(seq), event.contact, event.type, event.at, event.note, recordedAt])
                 }
                 result.inserted += 1
             }
@@ -214,8 +216,9 @@ extension SQLiteStore {
 
     /// The next number to assign: above every number handed out or imported so far.
     static func nextSequence(_ db: Database) throws -> Int64 {
-        let handedOut = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'events'") ?? 0
-        let highest = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0
+        let handedOut =
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'events'")) ?? 0
+        let highest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM events")) ?? 0
         return max(handedOut, highest) + 1
     }
 

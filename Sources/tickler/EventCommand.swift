@@ -40,13 +40,12 @@ enum EventSupport {
     }
 
     /// An instant as RFC 3339 at the offset `zone` has then.
-    static func format(_ instant: Int64, zone: TimeZone) -> String {
-        let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant)))
-        return Timestamp.format(instant, offset: offset)
+    static func format(_ instant: Int64, zone: ZoneRules) -> String {
+        Timestamp.format(instant, offset: zone.offset(at: instant))
     }
 
     /// The configuration's zone (checked when the configuration was loaded).
-    static func zone(of workspace: Workspace) -> TimeZone {
-        TimeZone(identifier: workspace.config.timezone) ?? TimeZone(secondsFromGMT: 0)!
+    static func zone(of workspace: Workspace) -> ZoneRules {
+        ZoneRules.named(workspace.config.timezone) ?? ZoneRules.named("UTC")!
     }
 }

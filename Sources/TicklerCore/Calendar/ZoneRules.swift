@@ -4,7 +4,7 @@ import Synchronization
 /// The UTC offsets of one IANA time zone as a table of transitions, for turning local times into instants
 /// and back without asking Foundation on every call.
 ///
-/// The table is read from Foundation's `TimeZone` once per zone (`named(_:)` caches it), covering
+/// The table is read from the system's zone database once per zone (`named(_:)` caches it), covering
 /// 1900-01-01 to 2200-01-01; before and after that range the first and last offsets hold. Lookups are a
 /// binary search over a few hundred transitions: a million local-time conversions take about 30 ms.
 ///
@@ -21,7 +21,7 @@ public final class ZoneRules: Sendable {
     /// one more element than `transitions`.
     private let offsets: [Int64]
 
-    /// The first instant the table is read from Foundation for: 1900-01-01T00:00:00Z.
+    /// The first instant of the table: 1900-01-01T00:00:00Z.
     static let tableStart: Int64 = -2_208_988_800
     /// The end of the table: 2200-01-01T00:00:00Z.
     static let tableEnd: Int64 = 7_258_118_400
@@ -34,40 +34,51 @@ public final class ZoneRules: Sendable {
         self.offsets = offsets.map(Int64.init)
     }
 
-    /// Reads the transition table of `timeZone` from Foundation.
-    convenience init(_ timeZone: TimeZone) {
-        var transitions: [Int64] = []
-        var offsets = [timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(Self.tableStart)))]
-        var cursor = Date(timeIntervalSince1970: Double(Self.tableStart))
-        let end = Date(timeIntervalSince1970: Double(Self.tableEnd))
-        while let next = timeZone.nextDaylightSavingTimeTransition(after: cursor), next < end, next > cursor {
-            let offset = timeZone.secondsFromGMT(for: next)
-            // Foundation also reports changes of the zone's name or of the DST share of an unchanged total
-            // offset; only changes of the total matter here.
-            if offset != offsets[offsets.count - 1] {
-                transitions.append(Int64(next.timeIntervalSince1970.rounded(.down)))
-                offsets.append(offset)
-            }
-            cursor = next
-        }
-        self.init(identifier: timeZone.identifier, transitions: transitions, offsets: offsets)
-    }
-
     private static let cache = Mutex<[String: ZoneRules]>([:])
 
-    /// The rules of the IANA zone `identifier` (`Asia/Shanghai`, `UTC`), built on first use and shared
-    /// afterwards; `nil` for a name the system does not know.
+    /// The directory of the system's zone database: `$TZDIR`, else `/usr/share/zoneinfo` (Debian's
+    /// `tzdata`, kept current by the system's updates).
+    static let databaseDirectory =
+        ProcessInfo.processInfo.environment["TZDIR"].flatMap { $0.isEmpty ? nil : $0 }
+        ?? "/usr/share/zoneinfo"
+
+    /// The rules of the IANA zone `identifier` (`Asia/Shanghai`, `UTC`) from the system's zone database
+    /// (its TZif file), read on first use and shared afterwards; `nil` for a name the database does
+    /// not have. `UTC` is known without it.
+    ///
+    /// The one file the core reads: the zone rules must be the system's current ones (a country that
+    /// changes its clocks changes them through `tzdata` updates), not the copy of an older database
+    /// built into the toolchain's Foundation.
     public static func named(_ identifier: String) -> ZoneRules? {
         if let cached = cache.withLock({ $0[identifier] }) { return cached }
         // Built outside the lock: two threads may build the same zone once each, and the first one stored wins.
-        guard !identifier.isEmpty, let timeZone = TimeZone(identifier: identifier) else { return nil }
-        let rules = ZoneRules(timeZone)
+        guard let rules = read(identifier) else { return nil }
         return cache.withLock { cache in
             if let existing = cache[identifier] { return existing }
             cache[identifier] = rules
             return rules
         }
     }
+
+    private static func read(_ identifier: String) -> ZoneRules? {
+        let parts = identifier.split(separator: "/", omittingEmptySubsequences: false)
+        // A zone name, never a way out of the directory: letters, digits, '_', '-', '+' between slashes.
+        guard !parts.isEmpty,
+            parts.allSatisfy({ part in
+                !part.isEmpty && part != "." && part != ".."
+                    && part.utf8.allSatisfy { $0 < 0x80 && (isalnum(Int32($0)) != 0 || "_-+".utf8.contains($0)) }
+            })
+        else { return nil }
+        if let data = FileManager.default.contents(atPath: databaseDirectory + "/" + identifier),
+            let table = TZif.table(Array(data), from: tableStart, to: tableEnd)
+        {
+            return ZoneRules(identifier: identifier, transitions: table.transitions, offsets: table.offsets)
+        }
+        return identifier == "UTC" ? ZoneRules(identifier: "UTC", transitions: [], offsets: [0]) : nil
+    }
+
+    /// The instants at which the offset changes (for tests).
+    var transitionInstants: [Int64] { transitions }
 
     /// Seconds east of UTC in force at `instant`.
     public func offset(at instant: Int64) -> Int { Int(offsets[segment(containing: instant)]) }

@@ -103,3 +103,54 @@ import Testing
         #expect(!ZoneNames.isKnown(name))
     }
 }
+
+/// TZif files made here, for what the system's database does not show.
+@Suite struct TZifTests {
+    /// A version-2 file: an empty version-1 part, then `transitions` (instant, type) over `offsets`.
+    static func file(transitions: [(Int64, UInt8)], offsets: [Int32], footer: String) -> [UInt8] {
+        func header(version: UInt8, times: Int, types: Int) -> [UInt8] {
+            var bytes = Array("TZif".utf8) + [version] + Array(repeating: 0, count: 15)
+            for count in [0, 0, 0, times, types, types * 4] {
+                bytes += withUnsafeBytes(of: UInt32(count).bigEndian, Array.init)
+            }
+            return bytes
+        }
+        var bytes = header(version: UInt8(ascii: "2"), times: 0, types: 1) + [0, 0, 0, 0, 0, 0] + [0, 0, 0, 0]
+        bytes += header(version: UInt8(ascii: "2"), times: transitions.count, types: offsets.count)
+        for (time, _) in transitions { bytes += withUnsafeBytes(of: time.bigEndian, Array.init) }
+        bytes += transitions.map(\.1)
+        for (index, offset) in offsets.enumerated() {
+            bytes += withUnsafeBytes(of: offset.bigEndian, Array.init) + [0, UInt8(index * 4)]
+        }
+        bytes += Array(repeating: UInt8(ascii: "X"), count: offsets.count * 4)
+        return bytes + Array("\n\(footer)\n".utf8)
+    }
+
+    @Test func anEmptyFooterKeepsTheLastOffset() throws {
+        let bytes = Self.file(transitions: [(1_000_000, 1)], offsets: [3_600, 7_200], footer: "")
+        let table = try #require(TZif.table(bytes, from: 0, to: 4_000_000_000))
+        #expect(table.transitions == [1_000_000])
+        #expect(table.offsets == [3_600, 7_200])
+    }
+
+    @Test func aFooterRuleContinuesAfterTheLastTransition() throws {
+        let bytes = Self.file(transitions: [], offsets: [-18_000], footer: "EST5EDT,M3.2.0,M11.1.0")
+        let start = try #require(Timestamp.parse("2027-01-01T00:00:00Z"))
+        let table = try #require(TZif.table(bytes, from: start, to: start + 365 * 86_400))
+        #expect(
+            table.transitions.map { Timestamp.format($0, offset: 0) } == [
+                "2027-03-14T07:00:00Z", "2027-11-07T06:00:00Z",
+            ])
+        #expect(table.offsets == [-18_000, -14_400, -18_000])
+    }
+
+    @Test(arguments: ["", "EST5EDT,M3.2.0", "EST5EDT,M13.1.0,M11.1.0", "<+03", "EST5EDT,J0,J365", "TZif"])
+    func malformedFilesAndFootersAreRefused(footer: String) {
+        let bytes = Self.file(transitions: [], offsets: [0], footer: footer)
+        if footer.isEmpty {
+            #expect(TZif.table(Array(bytes.dropLast(3)), from: 0, to: 1) == nil)  // cut inside the data
+        } else {
+            #expect(TZif.table(bytes, from: 0, to: 1) == nil)
+        }
+    }
+}

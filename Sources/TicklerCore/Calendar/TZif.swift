@@ -29,8 +29,11 @@ enum TZif {
         }
         guard !typeOffsets.isEmpty, typeOfTime.allSatisfy({ $0 < typeOffsets.count }),
             reader.skip(header.characterCount + header.leapCount * 12 + header.standardCount + header.utcCount),
-            let footer = reader.footer(), let rule = PosixTZ(footer)
+            let footer = reader.footer()
         else { return nil }
+        // An empty footer: the last listed offset holds for ever (RFC 8536 3.3).
+        let lastOffset = typeOfTime.last.map { typeOffsets[$0] } ?? typeOffsets[0]
+        guard let rule = footer.isEmpty ? PosixTZ(standard: lastOffset) : PosixTZ(footer) else { return nil }
 
         var table = Builder(start: start, end: end, initial: typeOffsets[0])
         for (time, type) in zip(times, typeOfTime) { table.add(time, typeOffsets[type]) }
@@ -187,6 +190,12 @@ struct PosixTZ {
             }
             return Int64(date.daysSinceEpoch) * 86_400 + Int64(time - offsetBefore)
         }
+    }
+
+    /// A constant offset.
+    init(standard: Int) {
+        self.standard = standard
+        daylight = nil
     }
 
     init?(_ text: String) {

@@ -103,19 +103,15 @@ enum OccurrenceJSON {
             longestOwner = scheduled.schedule.ownerList.map(\.id.utf8.count).max() ?? 0
             let plainIDs = scheduled.contactIDs.withUnsafeBufferPointer(JSONText.isPlain)
             self.plainIDs = plainIDs
-            func quoted(_ bytes: [UInt8]) -> [UInt8] {
-                var result: [UInt8] = [UInt8(ascii: "\"")]
-                bytes.withUnsafeBufferPointer { JSONText.escape($0) { result.append(contentsOf: $0) } }
-                return result + [UInt8(ascii: "\"")]
+            let rules = scheduled.rules
+            betweenKeyAndContact = rules.map {
+                Array(("\", \"rule\": " + JSONText.quoted($0.name) + ", \"contact\": \"").utf8)
             }
-            betweenKeyAndContact = texts.map {
-                Array("\", \"rule\": ".utf8) + quoted($0.name) + Array(", \"contact\": \"".utf8)
+            betweenContactAndRecipient = rules.map {
+                Array(("\", \"to\": " + JSONText.quoted($0.recipient.rawValue) + ", \"recipient\": ").utf8)
             }
-            betweenContactAndRecipient = texts.map {
-                Array("\", \"to\": ".utf8) + quoted($0.to) + Array(", \"recipient\": ".utf8)
-            }
-            betweenRecipientAndDue = texts.map {
-                Array(", \"channel\": ".utf8) + quoted($0.channel) + Array(", \"due\": ".utf8)
+            betweenRecipientAndDue = rules.map {
+                Array((", \"channel\": " + JSONText.quoted($0.channel) + ", \"due\": ").utf8)
             }
             plainKeys = texts.map { text in
                 plainIDs && text.endsInDay && text.name.withUnsafeBufferPointer(JSONText.isPlain)

@@ -1,4 +1,3 @@
-import Dispatch
 import TicklerCore
 
 #if canImport(Glibc)
@@ -99,23 +98,21 @@ public struct FileSystemReader: SourceReader {
     /// share came up short (the file shrank since `fstat`: the caller reads it again in order).
     private static func readInParallel(_ descriptor: Int32, size: Int) throws(SourceReadError) -> [UInt8]? {
         let parts = max(1, min(8, size / (1 << 20), sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let shares = (0..<parts).map { (size * $0 / parts)..<(size * ($0 + 1) / parts) }
         var failure: Int32 = 0
         var short = false
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            // Each task writes only its part of the buffer and its own result.
-            var all = [(Int, Int32)](repeating: (0, 0), count: parts)
-            all.withUnsafeMutableBufferPointer { results in
-                let (base, results) = (Shared(buffer.baseAddress!), Shared(results.baseAddress!))
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    let (start, end) = (size * part / parts, size * (part + 1) / parts)
-                    let share = UnsafeMutableBufferPointer(start: base.pointer + start, count: end - start)
-                    results.pointer[part] = readFully(descriptor, into: share, at: start)
-                }
+            // On ParallelMap's lanes, not libdispatch's concurrent pool (which would wake the daemon
+            // every second from then on); each lane writes only its part of the buffer.
+            let base = UncheckedPointer(buffer.baseAddress)
+            let all = ParallelMap.run(shares) { share in
+                readFully(
+                    descriptor,
+                    into: UnsafeMutableBufferPointer(start: base.pointer! + share.lowerBound, count: share.count),
+                    at: share.lowerBound)
             }
             failure = all.first { $0.1 != 0 }?.1 ?? 0
-            short = zip(0..<parts, all).contains { part, result in
-                result.0 < size * (part + 1) / parts - size * part / parts
-            }
+            short = zip(shares, all).contains { share, result in result.0 < share.count }
             count = failure == 0 && !short ? size : 0
         }
         if failure != 0 { throw error(for: failure) }
@@ -124,12 +121,6 @@ public struct FileSystemReader: SourceReader {
             return nil
         }
         return bytes
-    }
-
-    /// A buffer's address, handed to the tasks that fill their parts of it.
-    private struct Shared<Element>: @unchecked Sendable {
-        let pointer: UnsafeMutablePointer<Element>
-        init(_ pointer: UnsafeMutablePointer<Element>) { self.pointer = pointer }
     }
 
     private func tooLarge(_ size: Int) -> SourceReadError {

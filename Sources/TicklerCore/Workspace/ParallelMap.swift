@@ -7,8 +7,8 @@ import Foundation
 /// on `DispatchQueue.concurrentPerform`: on Linux, the first use of libdispatch's concurrent pools
 /// starts a timer that watches their threads and wakes the process every second for as long as it
 /// runs — which a daemon that loads contacts this way must not do.
-enum ParallelMap {
-    static func run<T: Sendable, R: Sendable>(_ items: [T], _ transform: @escaping @Sendable (T) -> R) -> [R] {
+package enum ParallelMap {
+    package static func run<T: Sendable, R: Sendable>(_ items: [T], _ transform: @escaping @Sendable (T) -> R) -> [R] {
         if items.count < 2 { return items.map(transform) }
         let results = ResultBox<R>(count: items.count)
         let group = DispatchGroup()
@@ -97,9 +97,9 @@ extension Array where Element: Sendable {
 }
 
 /// A buffer's address, for tasks that each read or write only their own part of it.
-struct UncheckedPointer<Element>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Element>?
-    init(_ pointer: UnsafeMutablePointer<Element>?) { self.pointer = pointer }
+package struct UncheckedPointer<Element>: @unchecked Sendable {
+    package let pointer: UnsafeMutablePointer<Element>?
+    package init(_ pointer: UnsafeMutablePointer<Element>?) { self.pointer = pointer }
 }
 
 extension Array {

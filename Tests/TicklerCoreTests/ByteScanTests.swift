@@ -69,10 +69,20 @@ import Testing
         }
     }
 
-    @Test(arguments: ["", "plain text", "tab\there", "a\u{7F}b", "end\n", "长一点的中文名字没有控制字符", "\u{1}"])
-    func containsControlAsTheByteTestSays(text: String) {
-        var text = text
-        let expected = text.utf8.contains { $0 < 0x20 || $0 == 0x7F }
-        #expect(text.withUTF8 { ByteScan.containsControl($0) } == expected)
+    @Test(arguments: [
+        "", "plain text", "tab\there", "a\u{7F}b", "长一点的中文名字没有控制字符", "\u{1}", "past a word of eight bytes\u{1F}",
+    ])
+    func aPlainRowMarksTheCellsWithControlCharacters(text: String) {
+        var row = "id,x," + text + ",y\n"
+        let expected: UInt64 = text.utf8.contains { $0 < 0x20 || $0 == 0x7F } ? 0b100 : 0
+        let controlCells = row.withUTF8 { bytes in
+            var scanner = CSVReader.Scanner(bytes: bytes, path: "c.csv")
+            var ranges: [Range<Int>] = []
+            var controlCells: UInt64 = 0
+            #expect(scanner.plainRow(&ranges, controlCells: &controlCells))
+            #expect(ranges.count == 4)
+            return controlCells
+        }
+        #expect(controlCells == expected)
     }
 }

@@ -96,6 +96,56 @@ import Testing
         #expect(reference.contacts.last?.location.line == 74)  // 60 rows, 8 with two lines, 5 blank lines
     }
 
+    @Test func quotedCellsGiveTheSameResultEveryWay() {
+        // Quoted cells that plain rows take (`"Jackson, José"`, `""`, a quoted id, the file's last
+        // cell) and those they leave to the builder (an inner `""`, a line break or tab inside,
+        // a space around the quotes, text after the closing quote, no closing quote at the end).
+        var generator = SplitMix(seed: 11)
+        let names = [
+            "\"Jackson, José\"", "\"\"", "\"James \"\"Jam\"\" White\"", "\"two\nlines\"", "\"tab\there\"",
+            " \"spaced\"", "\"spaced\" ", "张伟", "", "\"控制\u{7F}\"",
+        ]
+        let emails = ["x@example.com", "\"y@example.com\"", "", "\"bad address\""]
+        // Without a syntax error the file is also read in chunks; with one, in one piece.
+        for (end, broken) in [("", ""), ("\n", ""), (",", ""), ("\"", ""), ("\"last", ""), ("", "\"after\"x")] {
+            var text = "id,name,email,timezone\n"
+            for number in 1...120 {
+                func pick(_ values: [String]) -> String { values[Int(generator.next() % UInt64(values.count))] }
+                let id = number % 5 == 0 ? "\"c\(number)\"" : "c\(number)"
+                let name = number == 60 && !broken.isEmpty ? broken : pick(names)
+                text +=
+                    [id, name, pick(emails), pick(["Asia/Shanghai", "\"Europe/London\"", ""])]
+                    .joined(separator: ",") + (number == 120 ? end : "\n")
+            }
+            expectTheSameEveryWay(text)
+        }
+    }
+
+    @Test func aPlainRowTakesQuotedCellsWithoutQuotesInside() {
+        func plainRow(_ text: String) -> [String]? {
+            var text = text
+            return text.withUTF8 { bytes in
+                var scanner = CSVReader.Scanner(bytes: bytes, path: "c.csv")
+                var ranges: [Range<Int>] = []
+                var controlCells: UInt64 = 0
+                guard scanner.plainRow(&ranges, controlCells: &controlCells) else { return nil }
+                return ranges.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
+                    + ["i=\(scanner.i) control=\(controlCells)"]
+            }
+        }
+        #expect(plainRow("c1,\"Jackson, José\",x\nc2") == ["c1", "Jackson, José", "x", "i=22 control=0"])
+        #expect(plainRow("\"c1\",\"\",\"a\tb\"\r\n") == nil)
+        #expect(plainRow("\"c1\",\"\",a\tb,\r\n") == ["c1", "", "a\tb", "", "i=14 control=4"])
+        #expect(plainRow("c1,\"a \"\"b\"\"\"") == nil)
+        #expect(plainRow("c1,\"open") == nil)
+        #expect(plainRow("c1,x\"y\"") == nil)
+        #expect(plainRow("c1,\"end\"") == ["c1", "end", "i=8 control=0"])
+        #expect(
+            plainRow("a,b,c,d,e,f,g,h,i,j,") == [
+                "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "", "i=20 control=0",
+            ])
+    }
+
     @Test func manyGeneratedRowsGiveTheSameResultEveryWay() {
         var generator = SplitMix(seed: 7)
         let zones = ["Asia/Shanghai", "America/New_York", "Europe/London", "Mars/Base", " Asia/Tokyo", ""]

@@ -2,9 +2,8 @@
 /// tested for "some byte may be one of these" with a few integer operations (the SWAR tests of
 /// Hacker's Delight), and the lowest byte the test marks is found with one bit count.
 ///
-/// The CSV scanner looks for quotes, commas and line breaks, contact fields for control
-/// characters, the JSON writer for what it escapes; in a file of a million contacts almost no
-/// word holds any of them.
+/// The CSV scanner looks for quotes, commas, line breaks and control characters, the JSON writer
+/// for what it escapes; in a file of a million contacts most words hold none of them.
 enum ByteScan {
     private static let ones: UInt64 = 0x0101_0101_0101_0101
     private static let highBits: UInt64 = 0x8080_8080_8080_8080
@@ -49,12 +48,5 @@ enum ByteScan {
         }
         while index < count, !matches(base[index]) { index += 1 }
         return index
-    }
-
-    /// Whether `bytes` hold a control character (below 0x20, or DEL).
-    static func containsControl(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        firstIndex(
-            in: bytes, from: 0, candidates: { self.bytes(of: $0, below: 0x20) | self.bytes(of: $0, equalTo: 0x7F) },
-            matches: { $0 < 0x20 || $0 == 0x7F }) < bytes.count
     }
 }

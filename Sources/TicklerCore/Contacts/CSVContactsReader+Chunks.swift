@@ -42,19 +42,20 @@ extension CSVContactsReader {
                 var scanner = CSVReader.Scanner(bytes: bytes, path: path, line: chunk.line)
                 let region = destination.base + regions[index]
                 var count = 0
-                var plainRows = PlainRows(columns: columns, path: path, owners: context.owners)
+                var plainRows = PlainRows(
+                    columns: columns, path: path, owners: context.owners, textBytes: chunk.range.count)
                 func add(_ contact: consuming Contact) {
                     precondition(count <= chunk.lineBreaks, "a chunk has more rows than lines")
                     (region + count).initialize(to: contact)
                     count += 1
                 }
                 scanner.run(
-                    plain: { cells, line in
+                    plain: { cells, line, controlCells in
                         precondition(count <= chunk.lineBreaks, "a chunk has more rows than lines")
-                        guard usesPlainRows, plainRows.contact(cells, in: bytes, line: line, into: region + count)
-                        else {
-                            return false
-                        }
+                        guard usesPlainRows,
+                            plainRows.contact(
+                                cells, in: bytes, line: line, controlCells: controlCells, into: region + count)
+                        else { return false }
                         count += 1
                         return true
                     },

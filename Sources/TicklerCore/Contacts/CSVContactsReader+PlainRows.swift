@@ -15,30 +15,60 @@ extension CSVContactsReader {
         let columns: [ContactField?]
         let path: String
         let owners: Set<String>
+        /// What each column holds, as a number: a switch over `columns` would copy the names that
+        /// `.date` and `.custom` carry.
+        private let kinds: [Kind]
         /// The zone, tier, owner, language or tag list that a column's text stands for, by column.
         private var known: [ByteTable<Known>]
         /// The names, emails, phones and languages of the contacts made here, which share it: their
         /// `PackedText`s adopt its storage once the rows are read (`adoptText`).
-        private var arena = PackedText.Arena()
+        private var arena: PackedText.Arena
 
         enum Known {
             case text(String)
             case tags([String])
         }
 
-        init(columns: [ContactField?], path: String, owners: Set<String>) {
+        private enum Kind: UInt8 {
+            case ignored, id, name, email, phone, timezone, tier, owner, language, tags, birthday
+            case lunarBirthday, date, custom
+        }
+
+        /// `textBytes`: about how many bytes the rows' names, emails, phones and languages take
+        /// (the rows' size will do), reserved at once so that the arena is not copied as it grows.
+        init(columns: [ContactField?], path: String, owners: Set<String>, textBytes: Int = 0) {
             self.columns = columns
             self.path = path
             self.owners = owners
+            kinds = columns.map { field in
+                switch field {
+                case nil: .ignored
+                case .id?: .id
+                case .name?: .name
+                case .email?: .email
+                case .phone?: .phone
+                case .timezone?: .timezone
+                case .tier?: .tier
+                case .owner?: .owner
+                case .language?: .language
+                case .tags?: .tags
+                case .birthday?: .birthday
+                case .lunarBirthday?: .lunarBirthday
+                case .date?: .date
+                case .custom?: .custom
+                }
+            }
             known = Array(repeating: ByteTable(), count: columns.count)
+            arena = PackedText.Arena(capacity: textBytes)
         }
 
         /// Initializes `destination` to the contact of a plain row (`cells` are byte ranges in `bytes`,
-        /// the row starts on `line`) and returns `true`; `false`, with `destination` left alone, when
-        /// the row needs `ContactBuilder`. (Made in place: a contact returned and then stored was
-        /// copied, every reference in it retained and released once more.)
+        /// the row starts on `line`, `controlCells` marks the cells holding control characters) and
+        /// returns `true`; `false`, with `destination` left alone, when the row needs `ContactBuilder`.
+        /// (Made in place: a contact returned and then stored was copied, every reference in it
+        /// retained and released once more.)
         mutating func contact(
-            _ cells: [Range<Int>], in bytes: UnsafeBufferPointer<UInt8>, line: Int,
+            _ cells: [Range<Int>], in bytes: UnsafeBufferPointer<UInt8>, line: Int, controlCells: UInt64,
             into destination: UnsafeMutablePointer<Contact>
         ) -> Bool {
             guard cells.count == columns.count else { return false }
@@ -56,16 +86,19 @@ extension CSVContactsReader {
             var lunarBirthday: LunarDate?
             var dates: [String: PartialDate] = [:]
             var fields: [String: String] = [:]
-            for (column, range) in cells.enumerated() {
-                guard let field = columns[column], !range.isEmpty else { continue }
+            for column in 0..<cells.count {
+                let kind = kinds[column]
+                let range = cells[column]
+                guard kind != .ignored, !range.isEmpty else { continue }
                 let value = UnsafeBufferPointer(rebasing: bytes[range])
                 guard !isBlank(value[0]), !isBlank(value[value.count - 1]) else { return false }
-                if case .custom(let fieldName) = field {
+                if kind == .custom {
+                    guard case .custom(let fieldName)? = columns[column] else { return false }
                     fields[fieldName] = String(decoding: value, as: UTF8.self)
                     continue
                 }
-                guard !ByteScan.containsControl(value) else { return false }
-                switch field {
+                guard controlCells & (1 << UInt64(column)) == 0 else { return false }
+                switch kind {
                 case .id:
                     guard value.allSatisfy(ContactBuilder.isIDByte) else { return false }
                     id = String(decoding: value, as: UTF8.self)
@@ -78,10 +111,8 @@ extension CSVContactsReader {
                     guard value.contains(where: { (0x30...0x39).contains($0) }) else { return false }
                     phone = value
                 case .timezone, .tier, .owner, .language, .tags:
-                    guard let known = known[column][value] ?? firstSeen(field, value, column: column) else {
-                        return false
-                    }
-                    switch (field, known) {
+                    guard let known = known[column][value] ?? firstSeen(column, value) else { return false }
+                    switch (kind, known) {
                     case (.timezone, .text(let text)): timezone = text
                     case (.tier, .text(let text)): tier = text
                     case (.owner, .text(let text)): owner = text
@@ -95,20 +126,24 @@ extension CSVContactsReader {
                 case .lunarBirthday:
                     guard let date = Self.lunarDate(value) else { return false }
                     lunarBirthday = date
-                case .date(let dateName):
-                    guard let date = Self.partialDate(value) else { return false }
+                case .date:
+                    guard let date = Self.partialDate(value), case .date(let dateName)? = columns[column] else {
+                        return false
+                    }
                     dates[dateName] = date
-                case .custom: break
+                case .ignored, .custom: break
                 }
             }
             guard let id else { return false }
+            let location = SourceLocation(
+                path: path, line: line, column: column(of: cells[idColumn], in: bytes, row: cells))
+            // Each value moved, not copied: the copies cost a reference count each, twice.
             destination.initialize(
                 to: Contact(
-                    id: id, timezone: timezone, tier: tier, tags: tags, owner: owner, birthday: birthday,
-                    lunarBirthday: lunarBirthday, dates: dates, fields: fields,
-                    location: SourceLocation(
-                        path: path, line: line, column: column(of: cells[idColumn], in: bytes, row: cells))))
-            destination.pointee.text = arena.pack(name, email, phone, language)
+                    id: consume id, text: arena.pack(name, email, phone, language), timezone: consume timezone,
+                    tier: consume tier, tags: consume tags, owner: consume owner, birthday: birthday,
+                    lunarBirthday: lunarBirthday, dates: consume dates, fields: consume fields,
+                    location: consume location))
             return true
         }
 
@@ -122,12 +157,10 @@ extension CSVContactsReader {
         /// The value of a zone, tier, owner, language or tag list not seen before, checked as
         /// `ContactBuilder` checks it and remembered; `nil` when the builder would report it. The
         /// text has no control character and no space around it.
-        private mutating func firstSeen(_ field: ContactField, _ value: UnsafeBufferPointer<UInt8>, column: Int)
-            -> Known?
-        {
+        private mutating func firstSeen(_ column: Int, _ value: UnsafeBufferPointer<UInt8>) -> Known? {
             let text = String(decoding: value, as: UTF8.self)
             let result: Known
-            switch field {
+            switch kinds[column] {
             case .timezone:
                 guard ZoneNames.isKnown(text) else { return nil }
                 result = .text(text)
@@ -182,7 +215,10 @@ extension CSVContactsReader {
 
         /// The column of the cell `range` (counting Unicode scalars from 1, as the scanner does).
         private func column(of range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, row: [Range<Int>]) -> Int {
-            let start = row[0].lowerBound
+            // The row starts at its first cell, or at the quote before it: an unquoted first cell
+            // follows a line end or nothing.
+            let first = row[0].lowerBound
+            let start = first > 0 && bytes[first - 1] == UInt8(ascii: "\"") ? first - 1 : first
             var column = 1
             for index in start..<range.lowerBound where bytes[index] & 0xC0 != 0x80 { column += 1 }
             return column
@@ -193,6 +229,7 @@ extension CSVContactsReader {
         }
 
         /// `1980-03-14` or `--03-14`, a day that exists, as `PartialDate.parse` accepts it.
+        static let skipBuild = getenv("EXP_SKIP") != nil
         static func partialDate(_ bytes: UnsafeBufferPointer<UInt8>) -> PartialDate? {
             let dash = UInt8(ascii: "-")
             if bytes.count == 10, bytes[4] == dash, bytes[7] == dash, let year = number(bytes, 0..<4),

@@ -43,12 +43,13 @@ enum CSVContactsReader {
         var plainRows: PlainRows?
         var scanner = CSVReader.Scanner(bytes: bytes, path: path)
         scanner.run(
-            plain: { cells, line in
+            plain: { cells, line, controlCells in
                 guard plainRows != nil else { return false }
                 return withUnsafeTemporaryAllocation(of: Contact.self, capacity: 1) { slot in
-                    guard plainRows!.contact(cells, in: bytes, line: line, into: slot.baseAddress!) else {
-                        return false
-                    }
+                    guard
+                        plainRows!.contact(
+                            cells, in: bytes, line: line, controlCells: controlCells, into: slot.baseAddress!)
+                    else { return false }
                     contacts.append(slot.baseAddress!.move())
                     return true
                 }
@@ -59,7 +60,10 @@ enum CSVContactsReader {
                     columns = header(row, path: path, builder: &builder)
                     hasIDColumn = columns.contains(.id)
                     if hasIDColumn {
-                        if usesPlainRows { plainRows = PlainRows(columns: columns, path: path, owners: context.owners) }
+                        if usesPlainRows {
+                            plainRows = PlainRows(
+                                columns: columns, path: path, owners: context.owners, textBytes: bytes.count)
+                        }
                     } else {
                         builder.error(
                             "no 'id' column in the header", at: SourceLocation(path: path, line: row.line, column: 1),

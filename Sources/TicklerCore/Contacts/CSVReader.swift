@@ -82,11 +82,16 @@ public enum CSVReader {
 
         /// Reads rows until the end of the bytes, or until `body` returns `false`.
         ///
-        /// With `plain`, a row without quotes goes to `plain` first, as the byte ranges of its cells
-        /// and its line; when `plain` returns `false`, the row is read again and goes to `body`.
-        mutating func run(plain: ((_ cells: [Range<Int>], _ line: Int) -> Bool)? = nil, _ body: (Row) -> Bool) {
+        /// With `plain`, a row without quotes goes to `plain` first, as the byte ranges of its cells,
+        /// its line and which cells hold control characters (`plainRow`); when `plain` returns
+        /// `false`, the row is read again and goes to `body`.
+        mutating func run(
+            plain: ((_ cells: [Range<Int>], _ line: Int, _ controlCells: UInt64) -> Bool)? = nil,
+            _ body: (Row) -> Bool
+        ) {
             let n = b.count
             var ranges: [Range<Int>] = []
+            var controlCells: UInt64 = 0
             while i < n {
                 if b[i] == lf || b[i] == cr {
                     consumeLineEnd()
@@ -95,7 +100,7 @@ public enum CSVReader {
                 let rowLine = line
                 if let plain {
                     let rowStart = i
-                    if plainRow(&ranges), plain(ranges, rowLine) { continue }
+                    if plainRow(&ranges, controlCells: &controlCells), plain(ranges, rowLine, controlCells) { continue }
                     (i, line, column) = (rowStart, rowLine, 1)
                 }
                 cells.removeAll(keepingCapacity: true)
@@ -114,33 +119,92 @@ public enum CSVReader {
             }
         }
 
-        /// The cells of the row at `i` as byte ranges when no byte of it is a quote, and `i` past
-        /// it; `false` (with `i` anywhere in the row) otherwise.
-        mutating func plainRow(_ ranges: inout [Range<Int>]) -> Bool {
+        /// The cells of the row at `i` as byte ranges, and `i` past it, when the row is plain: each
+        /// cell unquoted, or quoted from its first byte to its last without a quote, line break or
+        /// control character inside (`"Jackson, José"`: the range is what is inside the quotes).
+        /// `false` (with `i` anywhere in the row) otherwise: the row is then read cell by cell,
+        /// which reports what is wrong with it. `controlCells` gets a bit per cell (the first 64)
+        /// holding a control character (below 0x20, or DEL); a row with one in a later cell is not
+        /// plain.
+        ///
+        /// One pass over the row's words: every byte the word test marks is looked at, so the
+        /// cells of a word are split without reading it again.
+        mutating func plainRow(_ ranges: inout [Range<Int>], controlCells: inout UInt64) -> Bool {
             ranges.removeAll(keepingCapacity: true)
+            controlCells = 0
+            guard let base = b.baseAddress else { return true }
             let n = b.count
             var start = i
-            while i < n {
-                i = ByteScan.firstIndex(
-                    in: b, from: i,
-                    candidates: {
-                        ByteScan.bytes(of: $0, equalTo: quote) | ByteScan.bytes(of: $0, equalTo: comma)
-                            | ByteScan.bytes(of: $0, equalTo: lf) | ByteScan.bytes(of: $0, equalTo: cr)
-                    }, matches: { $0 == quote || $0 == comma || $0 == lf || $0 == cr })
-                guard i < n else { break }
-                let c = b[i]
-                if c == quote { return false }
-                if c == comma {
-                    ranges.append(start..<i)
-                    i += 1
-                    start = i
-                    continue
-                }
-                if c == lf || c == cr { break }
-                i += 1
+            var index = i
+            enum Step {
+                case next, rowEnd, notPlain
+                /// Scanning goes on at this index (after a quoted cell).
+                case resume(Int)
             }
-            ranges.append(start..<i)
-            if i < n { consumeLineEnd() }
+            // A cell ends at `position` (a comma, a line break or the end).
+            func endCell(_ cell: Range<Int>, at position: Int) -> Step {
+                ranges.append(cell)
+                guard position < n, base[position] == comma else {
+                    i = position
+                    if position < n { consumeLineEnd() }
+                    return .rowEnd
+                }
+                start = position + 1
+                return .next
+            }
+            // What the byte at `position`, which the word test marked, does to the row.
+            func step(_ position: Int) -> Step {
+                let c = base[position]
+                if c == comma || c == lf || c == cr { return endCell(start..<position, at: position) }
+                if c == quote {
+                    guard position == start else { return .notPlain }
+                    let closing = ByteScan.firstIndex(
+                        in: b, from: position + 1,
+                        candidates: {
+                            ByteScan.bytes(of: $0, equalTo: quote) | ByteScan.bytes(of: $0, below: 0x20)
+                                | ByteScan.bytes(of: $0, equalTo: 0x7F)
+                        }, matches: { $0 == quote || $0 < 0x20 || $0 == 0x7F })
+                    let after = closing + 1
+                    guard closing < n, base[closing] == quote,
+                        after == n || base[after] == comma || base[after] == lf || base[after] == cr
+                    else { return .notPlain }
+                    let step = endCell(position + 1..<closing, at: after)
+                    guard case .next = step else { return step }
+                    return .resume(after + 1)
+                }
+                if c < 0x20 || c == 0x7F {
+                    guard ranges.count < 64 else { return .notPlain }
+                    controlCells |= 1 << UInt64(ranges.count)
+                }
+                return .next
+            }
+            while index < n {
+                var marked: UInt64
+                var next: Int
+                if index + 8 <= n {
+                    let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                    marked =
+                        ByteScan.bytes(of: word, below: 0x20) | ByteScan.bytes(of: word, equalTo: quote)
+                        | ByteScan.bytes(of: word, equalTo: comma) | ByteScan.bytes(of: word, equalTo: 0x7F)
+                    next = index + 8
+                } else {
+                    marked = 0x80  // the last bytes, one at a time
+                    next = index + 1
+                }
+                while marked != 0 {
+                    switch step(index + marked.trailingZeroBitCount >> 3) {
+                    case .next: marked &= marked &- 1
+                    case .rowEnd: return true
+                    case .notPlain: return false
+                    case .resume(let position):
+                        next = position
+                        marked = 0
+                    }
+                }
+                index = next
+            }
+            ranges.append(start..<n)  // the row ends with the text
+            i = n
             return true
         }
 

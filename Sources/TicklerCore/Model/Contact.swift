@@ -57,8 +57,20 @@ public struct Contact: Sendable, Hashable {
         birthday: PartialDate? = nil, lunarBirthday: LunarDate? = nil, dates: [String: PartialDate] = [:],
         fields: [String: String] = [:], location: SourceLocation
     ) {
+        self.init(
+            id: id, text: PackedText(name, email, phone, language), timezone: timezone, tier: tier, tags: tags,
+            owner: owner, birthday: birthday, lunarBirthday: lunarBirthday, dates: dates, fields: fields,
+            location: location)
+    }
+
+    /// A contact whose name, email, phone and language are packed already (`PackedText.Arena`).
+    init(
+        id: String, text: PackedText, timezone: String?, tier: String?, tags: [String], owner: String?,
+        birthday: PartialDate?, lunarBirthday: LunarDate?, dates: [String: PartialDate], fields: [String: String],
+        location: SourceLocation
+    ) {
         self.id = id
-        self.text = PackedText(name, email, phone, language)
+        self.text = text
         self.timezone = timezone
         self.tier = tier
         self.tags = tags

@@ -77,6 +77,12 @@ struct PackedText: Sendable, Hashable {
     struct Arena {
         private(set) var bytes: [UInt8] = []
 
+        /// An arena with room for `capacity` bytes before it grows (only the pages written are
+        /// touched).
+        init(capacity: Int = 0) {
+            bytes.reserveCapacity(capacity)
+        }
+
         /// A packed text of four strings given as UTF-8 bytes (valid UTF-8), encoded into the arena:
         /// it has its strings only once the arena's storage is made and adopted.
         mutating func pack(

@@ -58,6 +58,7 @@ let package = Package(
         .executableTarget(
             name: "tickler",
             dependencies: [
+                "CMalloc",
                 "TicklerCore",
                 "TicklerFiles",
                 "TicklerStore",

@@ -13,6 +13,7 @@ enum TicklerMain {
         } catch {
             Tickler.exit(withError: error)
         }
+        if !(command is RunCommand) { OneShotAllocator.configure() }
         if !(command is any AsyncParsableCommand) {
             do {
                 try command.run()

@@ -96,6 +96,33 @@ import Testing
             })
     }
 
+    /// The writer copies a line's `due` from the line before when both are due at the same instant:
+    /// only when the offset is the same too.
+    @Test func linesDueAtOneInstantKeepTheirOwnOffsets() throws {
+        let fixture = try F(
+            rules: """
+                  - { name: a, date: birthday, at: '09:00', to: contact, channel: out, template: t }
+                  - { name: b, date: birthday, at: '10:00', to: contact, channel: out, template: t }
+                """,
+            contacts: """
+                - { id: sh, birthday: --03-14, timezone: Asia/Shanghai }
+                - { id: tk, birthday: --03-14, timezone: Asia/Tokyo }
+                """)
+        let now = try #require(Timestamp.parse("2027-03-01T00:00:00Z"))
+        let scheduled = fixture.schedule.scheduled(in: now..<(now + 30 * 86_400), history: .init(), now: now)
+        let json = String(decoding: OccurrenceJSON.utf8(scheduled), as: UTF8.self)
+        #expect(scheduled.keys == ["a/tk/2027-03-14", "a/sh/2027-03-14", "b/tk/2027-03-14", "b/sh/2027-03-14"])
+        #expect(json == OccurrenceJSON.render(scheduled.occurrences))
+        #expect(
+            json.contains(
+                "\"key\": \"a/sh/2027-03-14\", \"rule\": \"a\", \"contact\": \"sh\", \"to\": \"contact\", \"recipient\": \"sh\", \"channel\": \"out\", \"due\": \"2027-03-14T09:00:00+08:00\""
+            ))
+        #expect(
+            json.contains(
+                "\"key\": \"b/tk/2027-03-14\", \"rule\": \"b\", \"contact\": \"tk\", \"to\": \"contact\", \"recipient\": \"tk\", \"channel\": \"out\", \"due\": \"2027-03-14T10:00:00+09:00\""
+            ))
+    }
+
     /// `upcoming` writes the JSON in pieces formatted on every core: whatever their size, the pieces
     /// put together are the text in one piece, and each holds whole objects.
     @Test(arguments: [1, 2, 3, 7, 1000])
@@ -154,7 +181,8 @@ import Testing
                 due: 0, number: 0, contact: Int32(contact), day: Int32(day.daysSinceEpoch), offset: 0, rule: 0)
         }
         let scheduled = ScheduledOccurrences(
-            schedule: fixture.schedule, rules: fixture.workspace.config.rules, events: .empty, entries: entries)
+            schedule: fixture.schedule, rules: fixture.workspace.config.rules, events: .empty,
+            parts: [.init(entries, contacts: fixture.schedule.contacts)])
         #expect(scheduled.keys == ["birthday-greeting/kim/\(day)", "birthday-greeting/acme-zhang/\(day)"])
         #expect(scheduled[0].day == day)
     }

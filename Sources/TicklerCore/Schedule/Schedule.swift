@@ -111,13 +111,11 @@ public struct Schedule: Sendable {
     /// The occurrences of `occurrences(in:history:now:)` as compact entries, sorted the same way:
     /// what a long listing is made from without an `Occurrence` per line.
     public func scheduled(in range: Range<Int64>, history: History, now: Int64) -> ScheduledOccurrences {
-        var parts: [[ScheduledOccurrences.Entry]] = []
+        var parts: [ScheduledOccurrences.Part] = []
         for (index, rule) in config.rules.enumerated() {
             parts += entryParts(of: rule, number: index, in: range, history: history, now: now, contactIndices: nil)
         }
-        var scheduled = ScheduledOccurrences(
-            schedule: self, rules: config.rules, events: history.events,
-            entries: Array(concatenating: parts))
+        var scheduled = ScheduledOccurrences(schedule: self, rules: config.rules, events: history.events, parts: parts)
         scheduled.sort()
         return scheduled
     }
@@ -128,41 +126,41 @@ public struct Schedule: Sendable {
     ) -> [Occurrence] {
         let parts = entryParts(
             of: rule, number: 0, in: range, history: history, now: now, contactIndices: contactIndices)
-        return ScheduledOccurrences(
-            schedule: self, rules: [rule], events: history.events, entries: Array(concatenating: parts)
-        ).occurrences
+        return ScheduledOccurrences(schedule: self, rules: [rule], events: history.events, parts: parts).occurrences
     }
 
     /// The entries of one rule (number `number` among the rules of the result) in `range`,
     /// unsorted, in parts (one per slice of the contacts, in order).
     func entryParts(
         of rule: Rule, number: Int, in range: Range<Int64>, history: History, now: Int64, contactIndices: [Int]?
-    ) -> [[ScheduledOccurrences.Entry]] {
+    ) -> [ScheduledOccurrences.Part] {
         let count = contactIndices?.count ?? contacts.count
         let slices = stride(from: 0, to: count, by: 8192).map { $0..<min($0 + 8192, count) }
         let plan: DatePlan? =
             if case .date(let trigger) = rule.trigger { DatePlan(trigger, range: range) } else { nil }
         let filtered = !rule.filter.conditions.isEmpty
         let made = Made(rule: Int16(number))
-        return ParallelMap.run(slices) { slice -> [ScheduledOccurrences.Entry] in
-            var found: [ScheduledOccurrences.Entry] = []
+        return ParallelMap.run(slices) { slice -> ScheduledOccurrences.Part in
+            var part = ScheduledOccurrences.Part()
             for position in slice {
                 let index = contactIndices?[position] ?? position
                 if filtered, !ContactMatcher.matches(contacts[index], rule.filter) { continue }
                 guard let zone = audienceZone(of: rule, for: index) else { continue }
                 let audience = Audience(contact: index, zone: zone, made: made)
+                let first = part.entries.count
                 switch rule.trigger {
                 case .date(let trigger):
                     guard mayFall(index, trigger, plan!) else { continue }
-                    dateOccurrences(rule, trigger, plan!, audience, range, into: &found)
+                    dateOccurrences(rule, trigger, plan!, audience, range, into: &part.entries)
                 case .after(let trigger):
-                    afterOccurrences(rule, trigger, audience, range, history.events, into: &found)
+                    afterOccurrences(rule, trigger, audience, range, history.events, into: &part.entries)
                 case .every(let trigger):
-                    everyOccurrences(rule, trigger, audience, range, history, now: now, into: &found)
+                    everyOccurrences(rule, trigger, audience, range, history, now: now, into: &part.entries)
                 }
+                if part.entries.count > first { part.nameContact(contacts[index].id, from: first) }
             }
-            return found
-        }.filter { !$0.isEmpty }
+            return part
+        }.filter { !$0.entries.isEmpty }
     }
 
     /// Which rule the entries being made belong to.

@@ -16,7 +16,8 @@ public struct ScheduledOccurrences: Sendable {
     private(set) var entries: [Entry]
     /// The contacts' ids, one after another (`Entry.contactID`): the listing is in due order, which
     /// visits the contacts in no order at all, and reading each id from its `Contact` would miss
-    /// the cache on almost every line; copied in the order the entries are made, they are close by.
+    /// the cache on almost every line; copied as the entries are made (the contact is at hand
+    /// then), they are close by.
     let contactIDs: [UInt8]
     /// The days of the entries' keys, written out once.
     let dayTexts: DayTexts
@@ -46,54 +47,58 @@ public struct ScheduledOccurrences: Sendable {
         /// The recipient's UTC offset at `due`, seconds east.
         var offset: Int32
         var rule: Int16
-        /// Where the contact's id is in `contactIDs` (set by `init`).
+        /// Where the contact's id is in `contactIDs` (set by `Part.nameContact` and `init`).
         var contactID: Range<Int32> = 0..<0
     }
 
-    init(schedule: Schedule, rules: [Rule], events: EventIndex, entries: consuming [Entry]) {
+    /// Entries made together (a rule's, for a slice of the contacts), with the ids of the contacts
+    /// they name, copied as each contact's entries are made (`nameContact`).
+    struct Part: Sendable {
+        var entries: [Entry] = []
+        var ids: [UInt8] = []
+
+        init() {}
+
+        /// A part of `entries` (for tests).
+        init(_ entries: [Entry], contacts: [Contact]) {
+            for (index, entry) in entries.enumerated() {
+                self.entries.append(entry)
+                nameContact(contacts[Int(entry.contact)].id, from: index)
+            }
+        }
+
+        /// Points the entries from `start` on, all for one contact, at its id (copied into `ids`).
+        mutating func nameContact(_ id: String, from start: Int) {
+            let low = Int32(ids.count)
+            ScheduledOccurrences.withBytes(id) { ids.append(contentsOf: $0) }
+            let range = low..<Int32(ids.count)
+            for index in start..<entries.count { entries[index].contactID = range }
+        }
+    }
+
+    init(schedule: Schedule, rules: [Rule], events: EventIndex, parts: [Part]) {
         self.schedule = schedule
         self.rules = rules
         self.events = events
-        var entries = consume entries  // set in place, not copied
-        // Each slice of the entries (in parallel) copies the ids it names, in its order, into bytes
-        // of its own and points its entries at them; then the bytes are joined and the entries
-        // after the first slice moved along by the bytes before theirs.
-        let slices = stride(from: 0, to: entries.count, by: 32_768).map { $0..<min($0 + 32_768, entries.count) }
-        let contacts = schedule.contacts
-        let pieces = entries.withUnsafeMutableBufferPointer { buffer in
-            let base = UncheckedPointer(buffer.baseAddress)
-            let pieces = ParallelMap.run(slices) { slice -> [UInt8] in
-                var ids: [UInt8] = []
-                ids.reserveCapacity(slice.count * 12)
-                contacts.withUnsafeBufferPointer { contacts in
-                    var last = (contact: Int32(-1), range: Range<Int32>(uncheckedBounds: (0, 0)))
-                    for index in slice {
-                        let contact = base.pointer![index].contact
-                        if contact != last.contact {
-                            let start = Int32(ids.count)
-                            Self.withBytes(contacts[Int(contact)].id) { ids.append(contentsOf: $0) }
-                            last = (contact, start..<Int32(ids.count))
-                        }
-                        base.pointer![index].contactID = last.range
-                    }
-                }
-                return ids
+        // The parts joined, each part's entries moved along by the ids before its own.
+        var entries: [Entry] = []
+        var ids: [UInt8] = []
+        entries.reserveCapacity(parts.reduce(0) { $0 + $1.entries.count })
+        ids.reserveCapacity(parts.reduce(0) { $0 + $1.ids.count })
+        for part in parts {
+            precondition(ids.count + part.ids.count < Int(Int32.max), "too many contact ids")
+            let shift = Int32(ids.count)
+            ids.append(contentsOf: part.ids)
+            if shift == 0 {
+                entries.append(contentsOf: part.entries)
+                continue
             }
-            var offset = 0
-            for (slice, ids) in zip(slices, pieces) {
-                precondition(offset + ids.count < Int(Int32.max), "too many contact ids")
-                let shift = Int32(offset)
-                if shift > 0 {
-                    for index in slice {
-                        let range = buffer[index].contactID
-                        buffer[index].contactID = (range.lowerBound + shift)..<(range.upperBound + shift)
-                    }
-                }
-                offset += ids.count
+            for var entry in part.entries {
+                entry.contactID = (entry.contactID.lowerBound + shift)..<(entry.contactID.upperBound + shift)
+                entries.append(entry)
             }
-            return pieces
         }
-        contactIDs = Array(concatenating: pieces)
+        contactIDs = ids
         self.entries = entries
         dayTexts = DayTexts(entries)
         ruleTexts = rules.map { rule in

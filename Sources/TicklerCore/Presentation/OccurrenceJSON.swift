@@ -80,95 +80,145 @@ enum OccurrenceJSON {
     }
 
     /// Formats a run of a listing's entries: what each piece needs from the whole, found once.
+    ///
+    /// A line is mostly bytes known beforehand (by rule) and bytes already written once (the contact
+    /// ids, the days of the keys): it is copied together from them through pointers taken once per
+    /// piece, so that no line retains or releases anything.
     private struct PieceWriter: Sendable {
         let scheduled: ScheduledOccurrences
-        let texts: [ScheduledOccurrences.RuleText]
-        let recipients: [Rule.Recipient]
         let longestOwner: Int
         /// Whether no contact id needs an escape: then ids are copied as they are.
         let plainIDs: Bool
-        /// By rule, what a line holds between its values: `", "rule": "NAME", "contact": "`, then
-        /// `", "to": "TO", "recipient": `, then `, "channel": "CHANNEL", "due": ` — escaped once here.
-        let betweenKeyAndContact: [[UInt8]]
-        let betweenContactAndRecipient: [[UInt8]]
-        let betweenRecipientAndDue: [[UInt8]]
-        /// By rule, whether its keys need no escape (its name and every id are plain, and the key
-        /// ends in a day): then they are copied as they are.
-        let plainKeys: [Bool]
+        /// The texts of every rule's `Layout`, one after another.
+        let fixed: [UInt8]
+        let layouts: [Layout]
+
+        /// What a line of a rule's entry holds besides its values, as ranges in `fixed`, escaped
+        /// once here.
+        struct Layout {
+            /// `NAME/`, the start of a key that needs no escape.
+            var keyPrefix: Range<Int>
+            /// `", "rule": "NAME", "contact": "`
+            var betweenKeyAndContact: Range<Int>
+            /// `", "to": "TO", "recipient": `
+            var betweenContactAndRecipient: Range<Int>
+            /// `, "channel": "CHANNEL", "due": `
+            var betweenRecipientAndDue: Range<Int>
+            /// Whether its keys need no escape (its name and every id are plain, and the key ends in
+            /// a day): then they are copied as they are.
+            var plainKey: Bool
+            var endsInDay: Bool
+            var recipientIsContact: Bool
+            /// Bytes a line may take besides its contact id and, for `after` rules, the event id.
+            var bound: Int
+        }
 
         init(scheduled: ScheduledOccurrences) {
             self.scheduled = scheduled
-            texts = scheduled.ruleTexts
-            recipients = scheduled.rules.map(\.recipient)
-            longestOwner = scheduled.schedule.ownerList.map(\.id.utf8.count).max() ?? 0
+            let longestOwner = scheduled.schedule.ownerList.map(\.id.utf8.count).max() ?? 0
+            self.longestOwner = longestOwner
             let plainIDs = scheduled.contactIDs.withUnsafeBufferPointer(JSONText.isPlain)
             self.plainIDs = plainIDs
-            let rules = scheduled.rules
-            betweenKeyAndContact = rules.map {
-                Array(("\", \"rule\": " + JSONText.quoted($0.name) + ", \"contact\": \"").utf8)
+            var texts: [UInt8] = []
+            func add(_ text: String) -> Range<Int> {
+                let start = texts.count
+                texts.append(contentsOf: text.utf8)
+                return start..<texts.count
             }
-            betweenContactAndRecipient = rules.map {
-                Array(("\", \"to\": " + JSONText.quoted($0.recipient.rawValue) + ", \"recipient\": ").utf8)
+            layouts = zip(scheduled.rules, scheduled.ruleTexts).map { rule, text in
+                // At most 6 bytes per byte of a value (`\u001f`), plus the names, punctuation and
+                // `due`; a key's day or repeat number takes at most 24 bytes.
+                let key = text.name.count + 26
+                return Layout(
+                    keyPrefix: add(rule.name + "/"),
+                    betweenKeyAndContact: add("\", \"rule\": " + JSONText.quoted(rule.name) + ", \"contact\": \""),
+                    betweenContactAndRecipient: add(
+                        "\", \"to\": " + JSONText.quoted(rule.recipient.rawValue) + ", \"recipient\": "),
+                    betweenRecipientAndDue: add(", \"channel\": " + JSONText.quoted(rule.channel) + ", \"due\": "),
+                    plainKey: plainIDs && text.endsInDay && text.name.withUnsafeBufferPointer(JSONText.isPlain),
+                    endsInDay: text.endsInDay, recipientIsContact: rule.recipient == .contact,
+                    bound: 6 * (key + 2 * text.name.count + longestOwner + text.channel.count) + 160)
             }
-            betweenRecipientAndDue = rules.map {
-                Array((", \"channel\": " + JSONText.quoted($0.channel) + ", \"due\": ").utf8)
-            }
-            plainKeys = texts.map { text in
-                plainIDs && text.endsInDay && text.name.withUnsafeBufferPointer(JSONText.isPlain)
-            }
+            fixed = texts
         }
 
         /// The text of the entries in `range`: the array's `[` before the first entry, its `]` after the last.
         func text(of range: Range<Int>) -> [UInt8] {
-            let entries = scheduled.entries[range]
-            // At most 6 bytes per byte of a value (`\u001f`), plus the names, punctuation and `due`; a
-            // key's day or repeat number takes at most 24 bytes.
+            scheduled.entries.withUnsafeBufferPointer { entries in
+                scheduled.contactIDs.withUnsafeBufferPointer { ids in
+                    scheduled.dayTexts.bytes.withUnsafeBufferPointer { days in
+                        fixed.withUnsafeBufferPointer { fixed in
+                            layouts.withUnsafeBufferPointer { layouts in
+                                text(
+                                    of: UnsafeBufferPointer(rebasing: entries[range]), first: range.lowerBound,
+                                    ids: ids, days: days, fixed: fixed, layouts: layouts)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        private func text(
+            of entries: UnsafeBufferPointer<ScheduledOccurrences.Entry>, first: Int, ids: UnsafeBufferPointer<UInt8>,
+            days: UnsafeBufferPointer<UInt8>, fixed: UnsafeBufferPointer<UInt8>, layouts: UnsafeBufferPointer<Layout>
+        ) -> [UInt8] {
             var bound = 4
             for entry in entries {
-                let rule = texts[Int(entry.rule)]
+                let layout = layouts[Int(entry.rule)]
                 let contact = entry.contactID.count
-                let last = rule.endsInDay ? 0 : scheduled.events.event(at: Int(entry.event)).id.utf8.count
-                let key = rule.name.count + contact + last + 26
-                bound +=
-                    6 * (key + 2 * rule.name.count + contact + max(contact, longestOwner) + rule.channel.count) + 160
+                let event = layout.endsInDay ? 0 : scheduled.events.event(at: Int(entry.event)).id.utf8.count
+                bound += layout.bound + 6 * (4 * contact + 2 * event)
             }
+            let firstDay = scheduled.dayTexts.first
             return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
                 var writer = Writer(base: buffer.baseAddress!)
-                for (index, entry) in zip(range, entries) {
-                    let rule = Int(entry.rule)
-                    writer.append(index == 0 ? "[\n  {\"key\": \"" : ",\n  {\"key\": \"")
-                    if plainKeys[rule] {
-                        scheduled.forEachKeyPart(entry) { writer.append($0) }
+                // The last instant written, and where: a listing has runs of lines due at one instant.
+                var last = (due: Int64.min, offset: Int32.min, at: 0..<0)
+                for (position, entry) in entries.enumerated() {
+                    let layout = layouts[Int(entry.rule)]
+                    let id = UnsafeBufferPointer(
+                        rebasing: ids[Int(entry.contactID.lowerBound)..<Int(entry.contactID.upperBound)])
+                    writer.append(first + position == 0 ? "[\n  {\"key\": \"" : ",\n  {\"key\": \"")
+                    let slot = (Int(entry.day) - firstDay) * 10
+                    if layout.plainKey, slot >= 0, slot < days.count, days[slot] != 0 {
+                        writer.append(UnsafeBufferPointer(rebasing: fixed[layout.keyPrefix]))
+                        writer.append(id)
+                        writer.append(UInt8(ascii: "/"))
+                        writer.append(UnsafeBufferPointer(rebasing: days[slot..<(slot + 10)]))
                     } else {
                         scheduled.forEachKeyPart(entry) { writer.appendEscaped($0) }
                     }
-                    writer.append(betweenKeyAndContact[rule])
-                    appendContactID(entry, to: &writer)
-                    writer.append(betweenContactAndRecipient[rule])
-                    if recipients[rule] == .contact {
+                    writer.append(UnsafeBufferPointer(rebasing: fixed[layout.betweenKeyAndContact]))
+                    appendContactID(id, to: &writer)
+                    writer.append(UnsafeBufferPointer(rebasing: fixed[layout.betweenContactAndRecipient]))
+                    if layout.recipientIsContact {
                         writer.append(UInt8(ascii: "\""))
-                        appendContactID(entry, to: &writer)
+                        appendContactID(id, to: &writer)
                         writer.append(UInt8(ascii: "\""))
                     } else {
+                        let rule = scheduled.rules[Int(entry.rule)]
                         writer.appendQuoted(
-                            scheduled.schedule.audienceID(recipients[rule], for: Int(entry.contact)) ?? "")
+                            scheduled.schedule.audienceID(rule.recipient, for: Int(entry.contact)) ?? "")
                     }
-                    writer.append(betweenRecipientAndDue[rule])
-                    writer.appendTimestamp(entry.due, offset: Int(entry.offset))
+                    writer.append(UnsafeBufferPointer(rebasing: fixed[layout.betweenRecipientAndDue]))
+                    if entry.due == last.due, entry.offset == last.offset {
+                        writer.append(UnsafeBufferPointer(rebasing: UnsafeBufferPointer(buffer)[last.at]))
+                    } else {
+                        let start = writer.count
+                        writer.appendTimestamp(entry.due, offset: Int(entry.offset))
+                        last = (entry.due, entry.offset, start..<writer.count)
+                    }
                     writer.append("}")
                 }
-                if range.upperBound == scheduled.entries.count { writer.append("\n]\n") }
+                if first + entries.count == scheduled.entries.count { writer.append("\n]\n") }
                 precondition(writer.count <= bound, "the JSON bound is too small")
                 count = writer.count
             }
         }
 
-        private func appendContactID(_ entry: ScheduledOccurrences.Entry, to writer: inout Writer) {
-            if plainIDs {
-                scheduled.withContactID(entry) { writer.append($0) }
-            } else {
-                scheduled.withContactID(entry) { writer.appendEscaped($0) }
-            }
+        private func appendContactID(_ id: UnsafeBufferPointer<UInt8>, to writer: inout Writer) {
+            if plainIDs { writer.append(id) } else { writer.appendEscaped(id) }
         }
     }
 

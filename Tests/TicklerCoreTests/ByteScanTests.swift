@@ -69,6 +69,32 @@ import Testing
         }
     }
 
+    /// `CSVChunks.tally`, which scans words, against a count one byte at a time, over every start and
+    /// end (a CRLF may straddle a word or the end of the range).
+    @Test func tallyCountsQuotesAndLineBreaks() {
+        var generator = SplitMix(seed: 17)
+        let alphabet = Array("a,\"\n\r张".utf8)
+        let bytes = (0..<70).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+        bytes.withUnsafeBufferPointer { buffer in
+            for start in 0...buffer.count {
+                for end in start...buffer.count {
+                    var (quotes, lineBreaks) = (0, 0)
+                    for index in start..<end {
+                        if buffer[index] == UInt8(ascii: "\"") { quotes += 1 }
+                        if buffer[index] == UInt8(ascii: "\n") { lineBreaks += 1 }
+                        if buffer[index] == UInt8(ascii: "\r"),
+                            index + 1 == buffer.count || buffer[index + 1] != UInt8(ascii: "\n")
+                        {
+                            lineBreaks += 1
+                        }
+                    }
+                    let tally = CSVChunks.tally(buffer, start..<end)
+                    #expect(tally.quotes == quotes && tally.lineBreaks == lineBreaks, "\(start)..<\(end)")
+                }
+            }
+        }
+    }
+
     @Test(arguments: [
         "", "plain text", "tab\there", "a\u{7F}b", "长一点的中文名字没有控制字符", "\u{1}", "past a word of eight bytes\u{1F}",
     ])

@@ -137,13 +137,13 @@ extension CSVContactsReader {
             guard let id else { return false }
             let location = SourceLocation(
                 path: path, line: line, column: column(of: cells[idColumn], in: bytes, row: cells))
-            // Each value moved, not copied: the copies cost a reference count each, twice.
+            // Each value moved, not copied, into a contact built in place (the memberwise initializer;
+            // see `Contact`): a copy costs a reference count each, twice.
             destination.initialize(
                 to: Contact(
-                    id: consume id, text: arena.pack(name, email, phone, language), timezone: consume timezone,
-                    tier: consume tier, tags: consume tags, owner: consume owner, birthday: birthday,
-                    lunarBirthday: lunarBirthday, dates: consume dates, fields: consume fields,
-                    location: consume location))
+                    id: consume id, timezone: consume timezone, tier: consume tier, owner: consume owner,
+                    location: consume location, tags: consume tags, dates: consume dates, fields: consume fields,
+                    birthday: birthday, lunarBirthday: lunarBirthday, text: arena.pack(name, email, phone, language)))
             return true
         }
 

@@ -92,6 +92,22 @@ import Testing
         #expect(zone.localMinuteOfDay(at: instant) == minute)
     }
 
+    /// The scheduler takes a due instant and its offset from one look-up: the offset is the one in
+    /// force at the instant, in gaps and overlaps too.
+    @Test(arguments: [
+        "America/New_York", "Europe/London", "America/Santiago", "Australia/Lord_Howe", "Pacific/Chatham",
+        "Asia/Kathmandu", "Asia/Shanghai",
+    ])
+    func instantAndOffsetAgree(name: String) throws {
+        let zone = try Self.zone(name)
+        let start = Int64(CivilDate(year: 2026, month: 1, day: 1).daysSinceEpoch) * 86_400
+        for local in stride(from: start, to: start + 2 * 366 * 86_400, by: 900) {
+            let (instant, offset) = zone.instantAndOffset(localSeconds: local)
+            #expect(instant == zone.instant(localSeconds: local))
+            #expect(offset == zone.offset(at: instant), "\(name) \(local)")
+        }
+    }
+
     @Test func namedZonesAreCachedAndUnknownOnesAreNil() throws {
         let first = try Self.zone("Europe/London")
         #expect(try Self.zone("Europe/London") === first)

@@ -111,7 +111,10 @@ public final class ZoneRules: Sendable {
     }
 
     /// The instant for a local wall-clock reading given as seconds since 1970-01-01T00:00 local time.
-    func instant(localSeconds local: Int64) -> Int64 {
+    func instant(localSeconds local: Int64) -> Int64 { instantAndOffset(localSeconds: local).instant }
+
+    /// `instant(localSeconds:)`, and the offset in force at that instant.
+    func instantAndOffset(localSeconds local: Int64) -> (instant: Int64, offset: Int) {
         // Offsets are within ±1 day, so every instant that can show `local` lies within a day of it. Walk the
         // segments from the one in force a day earlier. Each reading `local - offset` is at or after its
         // segment's start (the first segment starts more than a day before it; a later one is only reached
@@ -120,17 +123,20 @@ public final class ZoneRules: Sendable {
         var index = segment(containing: local - 86_400)
         while true {
             let reading = local - offsets[index]
-            guard index < transitions.count, reading >= transitions[index] else { return reading }
+            guard index < transitions.count, reading >= transitions[index] else {
+                return (reading, Int(offsets[index]))
+            }
             // Too late for this offset and too early for the next: a gap. Read with the offset before it.
-            if local - offsets[index + 1] < transitions[index] { return reading }
+            if local - offsets[index + 1] < transitions[index] { return (reading, offset(at: reading)) }
             index += 1
         }
     }
 
     /// The calendar day `instant` falls on in this zone.
-    public func localDate(at instant: Int64) -> CivilDate {
-        CivilDate(daysSinceEpoch: Int((instant + offsets[segment(containing: instant)]).floorDiv(86_400)))
-    }
+    public func localDate(at instant: Int64) -> CivilDate { CivilDate(daysSinceEpoch: localDay(at: instant)) }
+
+    /// The calendar day `instant` falls on in this zone, in days since 1970-01-01.
+    func localDay(at instant: Int64) -> Int { Int((instant + offsets[segment(containing: instant)]).floorDiv(86_400)) }
 
     /// Minutes since local midnight (0…1439) at `instant` in this zone.
     public func localMinuteOfDay(at instant: Int64) -> Int {

@@ -6,11 +6,12 @@ extension Schedule {
     ) {
         for year in plan.years {
             guard let anniversary = anniversary(of: contacts[audience.contact], trigger, inYear: year) else { continue }
+            let anniversaryDay = anniversary.daysSinceEpoch
             for leadDays in plan.leadDays {
-                let day = anniversary.adding(days: -leadDays)
-                let due = due(rule, day: day, defaultAt: Self.nineAM, zone: audience.zone)
+                let day = anniversaryDay - leadDays
+                let (due, offset) = due(rule, day: day, defaultAt: Self.nineAM, zone: audience.zone)
                 guard range.contains(due) else { continue }
-                found.append(entry(audience, due: due, day: day, number: leadDays))
+                found.append(entry(audience, due: due, offset: offset, day: day, number: leadDays))
             }
         }
     }
@@ -89,7 +90,7 @@ extension Schedule {
             while due < range.upperBound {
                 if let cancelledAfter, due > cancelledAfter { break }
                 if due >= range.lowerBound {
-                    let day = contactZone(index).localDate(at: due)
+                    let day = contactZone(index).localDay(at: due)
                     found.append(entry(audience, due: due, day: day, number: n, base: base, event: position))
                 }
                 guard let every = trigger.repeatEvery, due + every.seconds <= limit else { break }
@@ -122,10 +123,12 @@ extension Schedule {
         let zone = contactZone(index)
         var k = max(1, Int((range.lowerBound - Self.slack - start).floorDiv(period)))
         while true {
-            let day = zone.localDate(at: start + Int64(k) * period)
-            let due = due(rule, day: day, defaultAt: Self.nineAM, zone: audience.zone)
-            if due >= range.upperBound, day.daysSinceEpoch > Int(range.upperBound.floorDiv(86_400)) + 1 { break }
-            if range.contains(due) { found.append(entry(audience, due: due, day: day, number: k, base: start)) }
+            let day = zone.localDay(at: start + Int64(k) * period)
+            let (due, offset) = due(rule, day: day, defaultAt: Self.nineAM, zone: audience.zone)
+            if due >= range.upperBound, day > Int(range.upperBound.floorDiv(86_400)) + 1 { break }
+            if range.contains(due) {
+                found.append(entry(audience, due: due, offset: offset, day: day, number: k, base: start))
+            }
             k += 1
         }
     }

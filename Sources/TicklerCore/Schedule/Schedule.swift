@@ -204,11 +204,14 @@ public struct Schedule: Sendable {
         }
     }
 
-    /// The due instant of day `day` at the rule's `at` (or `defaultAt`) in the recipient's zone,
-    /// deferred into the rule's window.
-    func due(_ rule: Rule, day: CivilDate, defaultAt: TimeOfDay, zone: ZoneRules) -> Int64 {
-        let instant = zone.instant(on: day, at: rule.at ?? defaultAt)
-        return deferred(rule, instant, zone: zone)
+    /// The due instant of day `day` (days since 1970-01-01) at the rule's `at` (or `defaultAt`) in
+    /// the recipient's zone, deferred into the rule's window, and the recipient's offset then.
+    func due(_ rule: Rule, day: Int, defaultAt: TimeOfDay, zone: ZoneRules) -> (instant: Int64, offset: Int) {
+        let local = Int64(day) * 86_400 + Int64((rule.at ?? defaultAt).minutes) * 60
+        let (instant, offset) = zone.instantAndOffset(localSeconds: local)
+        guard rule.window != nil else { return (instant, offset) }
+        let due = deferred(rule, instant, zone: zone)
+        return (due, zone.offset(at: due))
     }
 
     func deferred(_ rule: Rule, _ instant: Int64, zone: ZoneRules) -> Int64 {
@@ -216,13 +219,14 @@ public struct Schedule: Sendable {
         return window.nextOpening(atOrAfter: instant, in: zone)
     }
 
-    /// The entry of an occurrence due at `due` on the contact's day `day`.
+    /// The entry of an occurrence due at `due` (when the recipient's offset is `offset`, found when
+    /// not given) on the contact's day `day` (days since 1970-01-01).
     func entry(
-        _ audience: Audience, due: Int64, day: CivilDate, number: Int, base: Int64 = 0, event: Int = -1
+        _ audience: Audience, due: Int64, offset: Int? = nil, day: Int, number: Int, base: Int64 = 0, event: Int = -1
     ) -> ScheduledOccurrences.Entry {
         ScheduledOccurrences.Entry(
-            due: due, base: base, number: number, contact: Int32(audience.contact), day: Int32(day.daysSinceEpoch),
-            event: Int32(event), offset: Int32(audience.zone.offset(at: due)), rule: audience.made.rule)
+            due: due, base: base, number: number, contact: Int32(audience.contact), day: Int32(day),
+            event: Int32(event), offset: Int32(offset ?? audience.zone.offset(at: due)), rule: audience.made.rule)
     }
 
     static let nineAM = TimeOfDay(hour: 9, minute: 0)

@@ -23,9 +23,12 @@ extension CSVContactsReader {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let count = min(max(1, (bytes.count - scanner.i) / chunkBytes), 4 * cores)
         let chunks = CSVChunks.split(bytes, from: scanner.i, line: scanner.line, count: count)
-        // Where each chunk's contacts start in the result: a chunk holds at most one row more than
-        // it has line breaks.
-        let bounds = chunks.reduce(into: [0]) { $0.append($0.last! + $1.lineBreaks + 1) }
+        // Where each chunk's contacts start in the result. A chunk ends at a row start, after a line
+        // break, so it holds at most as many rows as it has line breaks; the last one may end
+        // without one and hold one row more. Regions that fit their rows exactly (no blank lines,
+        // no line breaks in quotes) need no moving together afterwards.
+        let capacities = chunks.indices.map { chunks[$0].lineBreaks + ($0 == chunks.count - 1 ? 1 : 0) }
+        let bounds = capacities.reduce(into: [0]) { $0.append($0.last! + $1) }
         let (regions, capacity) = (Array(bounds.dropLast()), bounds.last!)
         let shared = CSVChunks.Bytes(buffer: bytes)
         let template = builder
@@ -45,13 +48,13 @@ extension CSVContactsReader {
                 var plainRows = PlainRows(
                     columns: columns, path: path, owners: context.owners, textBytes: chunk.range.count)
                 func add(_ contact: consuming Contact) {
-                    precondition(count <= chunk.lineBreaks, "a chunk has more rows than lines")
+                    precondition(count < capacities[index], "a chunk has more rows than lines")
                     (region + count).initialize(to: contact)
                     count += 1
                 }
                 scanner.run(
                     plain: { cells, line, controlCells in
-                        precondition(count <= chunk.lineBreaks, "a chunk has more rows than lines")
+                        precondition(count < capacities[index], "a chunk has more rows than lines")
                         guard usesPlainRows,
                             plainRows.contact(
                                 cells, in: bytes, line: line, controlCells: controlCells, into: region + count)

@@ -142,6 +142,9 @@ public struct Schedule: Sendable {
         let made = Made(rule: Int16(number))
         return ParallelMap.run(slices) { slice -> ScheduledOccurrences.Part in
             var part = ScheduledOccurrences.Part()
+            // About one entry per contact (a birthday within a year; a check-in): room made once.
+            part.entries.reserveCapacity(slice.count)
+            part.ids.reserveCapacity(slice.count * 8)
             for position in slice {
                 let index = contactIndices?[position] ?? position
                 if filtered, !ContactMatcher.matches(contacts[index], rule.filter) { continue }

@@ -103,11 +103,9 @@ import Testing
         let expected: UInt64 = text.utf8.contains { $0 < 0x20 || $0 == 0x7F } ? 0b100 : 0
         let controlCells = row.withUTF8 { bytes in
             var scanner = CSVReader.Scanner(bytes: bytes, path: "c.csv")
-            var ranges: [Range<Int>] = []
-            var controlCells: UInt64 = 0
-            #expect(scanner.plainRow(&ranges, controlCells: &controlCells))
-            #expect(ranges.count == 4)
-            return controlCells
+            let cells = scanner.plainRowCells()
+            #expect(cells?.0.count == 4)
+            return cells?.1
         }
         #expect(controlCells == expected)
     }

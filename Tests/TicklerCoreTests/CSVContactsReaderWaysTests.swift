@@ -126,9 +126,7 @@ import Testing
             var text = text
             return text.withUTF8 { bytes in
                 var scanner = CSVReader.Scanner(bytes: bytes, path: "c.csv")
-                var ranges: [Range<Int>] = []
-                var controlCells: UInt64 = 0
-                guard scanner.plainRow(&ranges, controlCells: &controlCells) else { return nil }
+                guard let (ranges, controlCells) = scanner.plainRowCells() else { return nil }
                 return ranges.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
                     + ["i=\(scanner.i) control=\(controlCells)"]
             }
@@ -140,6 +138,8 @@ import Testing
         #expect(plainRow("c1,\"open") == nil)
         #expect(plainRow("c1,x\"y\"") == nil)
         #expect(plainRow("c1,\"end\"") == ["c1", "end", "i=8 control=0"])
+        #expect(plainRow(String(repeating: "x,", count: 255) + "x")?.count == 257)
+        #expect(plainRow(String(repeating: "x,", count: 256) + "x") == nil)  // more cells than room for
         #expect(
             plainRow("a,b,c,d,e,f,g,h,i,j,") == [
                 "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "", "i=20 control=0",
@@ -179,5 +179,17 @@ struct SplitMix: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+extension CSVReader.Scanner {
+    /// `plainRow` with room of its own: the cells' ranges and control-cell bits, or `nil`.
+    mutating func plainRowCells() -> ([Range<Int>], UInt64)? {
+        withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: CellRanges.capacity) { room in
+            var ranges = CellRanges(room: room)
+            var controlCells: UInt64 = 0
+            guard plainRow(&ranges, controlCells: &controlCells) else { return nil }
+            return (Array(ranges.cells), controlCells)
+        }
     }
 }

@@ -68,7 +68,8 @@ extension CSVContactsReader {
         /// (Made in place: a contact returned and then stored was copied, every reference in it
         /// retained and released once more.)
         mutating func contact(
-            _ cells: [Range<Int>], in bytes: UnsafeBufferPointer<UInt8>, line: Int, controlCells: UInt64,
+            _ cells: UnsafeBufferPointer<Range<Int>>, in bytes: UnsafeBufferPointer<UInt8>, line: Int,
+            controlCells: UInt64,
             into destination: UnsafeMutablePointer<Contact>
         ) -> Bool {
             guard cells.count == columns.count else { return false }
@@ -214,7 +215,9 @@ extension CSVContactsReader {
         }
 
         /// The column of the cell `range` (counting Unicode scalars from 1, as the scanner does).
-        private func column(of range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, row: [Range<Int>]) -> Int {
+        private func column(
+            of range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, row: UnsafeBufferPointer<Range<Int>>
+        ) -> Int {
             // The row starts at its first cell, or at the quote before it: an unquoted first cell
             // follows a line end or nothing.
             let first = row[0].lowerBound

@@ -86,11 +86,20 @@ public enum CSVReader {
         /// its line and which cells hold control characters (`plainRow`); when `plain` returns
         /// `false`, the row is read again and goes to `body`.
         mutating func run(
-            plain: ((_ cells: [Range<Int>], _ line: Int, _ controlCells: UInt64) -> Bool)? = nil,
+            plain: ((_ cells: UnsafeBufferPointer<Range<Int>>, _ line: Int, _ controlCells: UInt64) -> Bool)? = nil,
             _ body: (Row) -> Bool
         ) {
+            withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: CellRanges.capacity) { room in
+                var ranges = CellRanges(room: room)
+                run(plain: plain, ranges: &ranges, body)
+            }
+        }
+
+        private mutating func run(
+            plain: ((_ cells: UnsafeBufferPointer<Range<Int>>, _ line: Int, _ controlCells: UInt64) -> Bool)?,
+            ranges: inout CellRanges, _ body: (Row) -> Bool
+        ) {
             let n = b.count
-            var ranges: [Range<Int>] = []
             var controlCells: UInt64 = 0
             while i < n {
                 if b[i] == lf || b[i] == cr {
@@ -100,7 +109,9 @@ public enum CSVReader {
                 let rowLine = line
                 if let plain {
                     let rowStart = i
-                    if plainRow(&ranges, controlCells: &controlCells), plain(ranges, rowLine, controlCells) { continue }
+                    if plainRow(&ranges, controlCells: &controlCells), plain(ranges.cells, rowLine, controlCells) {
+                        continue
+                    }
                     (i, line, column) = (rowStart, rowLine, 1)
                 }
                 cells.removeAll(keepingCapacity: true)
@@ -129,8 +140,8 @@ public enum CSVReader {
         ///
         /// One pass over the row's words: every byte the word test marks is looked at, so the
         /// cells of a word are split without reading it again.
-        mutating func plainRow(_ ranges: inout [Range<Int>], controlCells: inout UInt64) -> Bool {
-            ranges.removeAll(keepingCapacity: true)
+        mutating func plainRow(_ ranges: inout CellRanges, controlCells: inout UInt64) -> Bool {
+            ranges.count = 0
             controlCells = 0
             guard let base = b.baseAddress else { return true }
             let n = b.count
@@ -143,7 +154,7 @@ public enum CSVReader {
             }
             // A cell ends at `position` (a comma, a line break or the end).
             func endCell(_ cell: Range<Int>, at position: Int) -> Step {
-                ranges.append(cell)
+                guard ranges.append(cell) else { return .notPlain }
                 guard position < n, base[position] == comma else {
                     i = position
                     if position < n { consumeLineEnd() }
@@ -203,9 +214,27 @@ public enum CSVReader {
                 }
                 index = next
             }
-            ranges.append(start..<n)  // the row ends with the text
+            guard ranges.append(start..<n) else { return false }  // the row ends with the text
             i = n
             return true
+        }
+
+        /// The byte ranges of a plain row's cells, in room made once for them all (a row with more
+        /// cells than that is not plain).
+        struct CellRanges {
+            static let capacity = 256
+            let room: UnsafeMutableBufferPointer<Range<Int>>
+            var count = 0
+
+            var cells: UnsafeBufferPointer<Range<Int>> { UnsafeBufferPointer(rebasing: room[..<count]) }
+
+            /// Adds `cell`; `false` when there is no room for it.
+            mutating func append(_ cell: Range<Int>) -> Bool {
+                guard count < room.count else { return false }
+                room.initializeElement(at: count, to: cell)
+                count += 1
+                return true
+            }
         }
 
         /// Steps over CRLF, LF or CR.

@@ -74,6 +74,24 @@ import TicklerTestSupport
         }
     }
 
+    /// Random bytes rich in the edges of UTF-8 (overlong forms, surrogates, beyond U+10FFFF, lone
+    /// and missing continuation bytes), against `String(validating:)` plus "no NUL".
+    @Test func sliceChecksAgreeWithTheStandardLibraryOnEdgeBytes() {
+        var generator = SplitMix(seed: 41)
+        let alphabet: [UInt8] = [
+            0x00, 0x61, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED,
+            0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF,
+        ]
+        var valid = 0
+        for _ in 0..<50_000 {
+            let text = (0..<(1 + generator.next() % 14)).map { _ in alphabet[Int(generator.next() % 25)] }
+            let expected = !text.contains(0) && String(validating: text, as: UTF8.self) != nil
+            if expected { valid += 1 }
+            #expect(text.withUnsafeBufferPointer(ContactsParser.isUTF8TextSlice) == expected, "\(text)")
+        }
+        #expect(valid > 200)
+    }
+
     @Test func duplicateIDsAreFoundAmongMany() {
         let location = SourceLocation(path: "c.csv", line: 1, column: 1)
         let many = (0..<50_000).map { Contact(id: "c\($0)", location: location) }

@@ -48,27 +48,49 @@ extension ContactsParser {
 
     /// Whether `bytes`, which start at the start of a scalar, are valid UTF-8 without a NUL byte.
     /// Runs of ASCII are passed over eight bytes at a time (a word without a high bit or a zero
-    /// byte); each stretch from a word that has one up to the next word of plain ASCII is checked
-    /// by `UTF8Span` (it ends before an ASCII byte, so at the end of a scalar when it is valid).
+    /// byte); any other byte is checked where it is: a NUL is refused, a sequence must be well
+    /// formed (`sequenceLength`).
     static func isUTF8TextSlice(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         let count = bytes.count
-        func isPlainASCII(_ index: Int) -> Bool {
-            let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-            return ByteScan.nonASCIIBytes(of: word) | ByteScan.bytes(of: word, below: 1) == 0
-        }
         var index = 0
         while index < count {
-            while index + 8 <= count, isPlainASCII(index) { index += 8 }
-            var end = min(index + 8, count)
-            while end + 8 <= count, !isPlainASCII(end) { end += 8 }
-            if end + 8 > count { end = count }
-            let stretch = UnsafeBufferPointer(rebasing: bytes[index..<end])
-            guard memchr(stretch.baseAddress!, 0, stretch.count) == nil,
-                (try? UTF8Span(validating: stretch.span)) != nil
-            else { return false }
-            index = end
+            if index + 8 <= count {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                if ByteScan.nonASCIIBytes(of: word) | ByteScan.bytes(of: word, below: 1) == 0 {
+                    index += 8
+                    continue
+                }
+            }
+            if base[index] < 0x80 {
+                guard base[index] != 0 else { return false }
+                index += 1
+                continue
+            }
+            guard let length = sequenceLength(base, at: index, count: count) else { return false }
+            index += length
         }
         return true
+    }
+
+    /// The length of the well-formed UTF-8 sequence of two to four bytes at `index` (the Unicode
+    /// Standard's table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF), or `nil`.
+    @inline(__always)
+    static func sequenceLength(_ base: UnsafePointer<UInt8>, at index: Int, count: Int) -> Int? {
+        let length: Int
+        let second: ClosedRange<UInt8>
+        switch base[index] {
+        case 0xC2...0xDF: (length, second) = (2, 0x80...0xBF)
+        case 0xE0: (length, second) = (3, 0xA0...0xBF)
+        case 0xE1...0xEC, 0xEE...0xEF: (length, second) = (3, 0x80...0xBF)
+        case 0xED: (length, second) = (3, 0x80...0x9F)
+        case 0xF0: (length, second) = (4, 0x90...0xBF)
+        case 0xF1...0xF3: (length, second) = (4, 0x80...0xBF)
+        case 0xF4: (length, second) = (4, 0x80...0x8F)
+        default: return nil
+        }
+        guard index + length <= count, second.contains(base[index + 1]) else { return nil }
+        for offset in 2..<max(2, length) where base[index + offset] & 0xC0 != 0x80 { return nil }
+        return length
     }
 }

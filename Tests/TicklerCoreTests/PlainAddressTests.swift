@@ -26,6 +26,17 @@ import Testing
         if plain { #expect((try? EmailAddress.validate(address).get()) != nil) }
     }
 
+    @Test func theByteClassesAreTheirCharacters() {
+        for byte in UInt8(0)...UInt8(255) {
+            let scalar = Unicode.Scalar(byte)
+            let alphanumeric = byte < 0x80 && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar))
+            #expect(ContactBuilder.ASCIIClass.isIn(ContactBuilder.ASCIIClass.alphanumeric, byte) == alphanumeric)
+            #expect(
+                ContactBuilder.ASCIIClass.isIn(ContactBuilder.ASCIIClass.localPart, byte)
+                    == (alphanumeric || "_%+-".unicodeScalars.contains(scalar)), "\(byte)")
+        }
+    }
+
     /// Addresses put together from pieces at random: whatever is taken as plain is valid.
     @Test func everyPlainAddressIsValid() {
         var generator = SplitMix(seed: 29)

@@ -115,11 +115,10 @@ extension ContactBuilder {
     /// Sets of ASCII bytes as two 64-bit masks (bytes 0–63, 64–127).
     enum ASCIIClass {
         /// `0-9`, `A-Z`, `a-z`.
-        static let alphanumeric: (UInt64, UInt64) = (0x03FF_0000_0000_0000, 0x07FF_FFFE_07FF_FFFE)
-        /// Those and `_%+-`, which an address's local part may hold besides dots.
-        static let localPart: (UInt64, UInt64) = (
-            alphanumeric.0 | 1 << 0x25 | 1 << 0x2B | 1 << 0x2D, alphanumeric.1 | 1 << (0x5F - 64)
-        )
+        static var alphanumeric: (UInt64, UInt64) { (0x03FF_0000_0000_0000, 0x07FF_FFFE_07FF_FFFE) }
+        /// Those and `%+-` (bits 0x25, 0x2B, 0x2D) and `_` (0x5F), which an address's local part may
+        /// hold besides dots.
+        static var localPart: (UInt64, UInt64) { (0x03FF_2820_0000_0000, 0x07FF_FFFE_87FF_FFFE) }
 
         @inline(__always)
         static func isIn(_ set: (UInt64, UInt64), _ byte: UInt8) -> Bool {

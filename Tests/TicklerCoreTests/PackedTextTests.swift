@@ -16,6 +16,34 @@ import Testing
         #expect(PackedText(strings[0], strings[1], strings[2], strings[3]) == packed)
     }
 
+    /// Texts packed into one arena (as the CSV reader packs a chunk's contacts) come back as texts
+    /// packed on their own, lengths of one, two and three LEB128 bytes among them.
+    @Test func anArenaPacksAsTextsOfTheirOwn() {
+        let lists: [[String?]] = [
+            [nil, nil, nil, nil], ["张伟", "a@b.example", nil, "zh"], ["", nil, "", nil], [nil, nil, nil, "en"],
+            [String(repeating: "长", count: 50), nil, String(repeating: "x", count: 127), nil],
+            [String(repeating: "y", count: 20_000), "z", nil, nil],
+        ]
+        var arena = PackedText.Arena(capacity: 16)
+        let packed = lists.map { list in
+            let bytes = list.map { $0.map { Array($0.utf8) } }
+            var (a, b, c, d) = (bytes[0], bytes[1], bytes[2], bytes[3])
+            return a.withUnsafeBufferPointerIfPresent { first in
+                b.withUnsafeBufferPointerIfPresent { second in
+                    c.withUnsafeBufferPointerIfPresent { third in
+                        d.withUnsafeBufferPointerIfPresent { arena.pack(first, second, third, $0) }
+                    }
+                }
+            }
+        }
+        let storage = arena.storage()
+        for (list, var text) in zip(lists, packed) {
+            text.adopt(storage)
+            #expect(text.all == list)
+            #expect(text == PackedText(list))
+        }
+    }
+
     @Test func settingOneStringKeepsTheOthers() {
         var packed = PackedText(["张伟", "a@b.example", nil, "zh"])
         packed[2] = "+86 138"
@@ -45,5 +73,13 @@ import Testing
         var location = SourceLocation(path: "c.csv", line: 70_000, column: 12)
         location.column += 3
         #expect(location.description == "c.csv:70000:15")
+    }
+}
+
+extension Optional where Wrapped == [UInt8] {
+    /// The bytes' buffer, or `nil`.
+    fileprivate mutating func withUnsafeBufferPointerIfPresent<R>(_ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+        guard let bytes = self else { return body(nil) }
+        return bytes.withUnsafeBufferPointer { body($0) }
     }
 }

@@ -34,8 +34,19 @@ struct PackedText: Sendable, Hashable {
     }
 
     init(_ first: String?, _ second: String?, _ third: String?, _ fourth: String?) {
-        var bytes: [UInt8] = []
-        Self.append(first?.utf8, second?.utf8, third?.utf8, fourth?.utf8, to: &bytes)
+        var (first, second, third, fourth) = (first, second, third, fourth)
+        let bytes = Self.withUTF8(&first) { first in
+            Self.withUTF8(&second) { second in
+                Self.withUTF8(&third) { third in
+                    Self.withUTF8(&fourth) { fourth in
+                        [UInt8](unsafeUninitializedCapacity: Self.bound(first, second, third, fourth)) {
+                            buffer, count in
+                            count = Self.encode(first, second, third, fourth, into: buffer.baseAddress!)
+                        }
+                    }
+                }
+            }
+        }
         self.init(own: bytes)
     }
 
@@ -45,32 +56,52 @@ struct PackedText: Sendable, Hashable {
         length = Int32(bytes.count)
     }
 
-    /// Encodes four strings into `bytes` (the format described above).
-    private static func append<Bytes: Collection<UInt8>>(
-        _ first: Bytes?, _ second: Bytes?, _ third: Bytes?, _ fourth: Bytes?, to bytes: inout [UInt8]
-    ) {
+    private static func withUTF8<R>(_ string: inout String?, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+        guard string != nil else { return body(nil) }
+        return string!.withUTF8 { body($0) }
+    }
+
+    /// At most how many bytes `encode` writes for these strings.
+    private static func bound(
+        _ first: UnsafeBufferPointer<UInt8>?, _ second: UnsafeBufferPointer<UInt8>?,
+        _ third: UnsafeBufferPointer<UInt8>?, _ fourth: UnsafeBufferPointer<UInt8>?
+    ) -> Int {
+        // A length takes at most 5 bytes (lengths below 2^35); an absent string 1.
+        func bound(_ string: UnsafeBufferPointer<UInt8>?) -> Int { (string?.count ?? -4) + 5 }
+        return bound(first) + bound(second) + bound(third) + bound(fourth)
+    }
+
+    /// Writes the encoding of four strings (the format described above) at `target`, which has room
+    /// for `bound` bytes, and returns its length.
+    private static func encode(
+        _ first: UnsafeBufferPointer<UInt8>?, _ second: UnsafeBufferPointer<UInt8>?,
+        _ third: UnsafeBufferPointer<UInt8>?, _ fourth: UnsafeBufferPointer<UInt8>?,
+        into target: UnsafeMutablePointer<UInt8>
+    ) -> Int {
         let used = fourth != nil ? 4 : third != nil ? 3 : second != nil ? 2 : first != nil ? 1 : 0
-        guard used > 0 else { return }
-        func size(_ string: Bytes?) -> Int { string.map { $0.count + ($0.count < 127 ? 1 : 3) } ?? 1 }
-        // An exact size for a text of its own; an arena grows as arrays do.
-        if bytes.isEmpty { bytes.reserveCapacity(size(first) + size(second) + size(third) + size(fourth)) }
-        func append(_ string: Bytes?) {
+        var position = 0
+        func put(_ string: UnsafeBufferPointer<UInt8>?) {
             guard let string else {
-                bytes.append(0)
+                target[position] = 0
+                position += 1
                 return
             }
             var length = string.count + 1
             while length >= 0x80 {
-                bytes.append(UInt8(truncatingIfNeeded: length) | 0x80)
+                target[position] = UInt8(truncatingIfNeeded: length) | 0x80
+                position += 1
                 length >>= 7
             }
-            bytes.append(UInt8(length))
-            bytes.append(contentsOf: string)
+            target[position] = UInt8(length)
+            position += 1
+            if let base = string.baseAddress { (target + position).update(from: base, count: string.count) }
+            position += string.count
         }
-        append(first)
-        if used > 1 { append(second) }
-        if used > 2 { append(third) }
-        if used > 3 { append(fourth) }
+        if used > 0 { put(first) }
+        if used > 1 { put(second) }
+        if used > 2 { put(third) }
+        if used > 3 { put(fourth) }
+        return position
     }
 
     /// Bytes being collected for many packed texts, which then share them (`adopt`).
@@ -90,7 +121,12 @@ struct PackedText: Sendable, Hashable {
             _ third: UnsafeBufferPointer<UInt8>?, _ fourth: UnsafeBufferPointer<UInt8>?
         ) -> PackedText {
             let start = bytes.count
-            PackedText.append(first, second, third, fourth, to: &bytes)
+            // Encoded aside and appended at once: appending byte by byte checked the array's
+            // uniqueness and capacity a dozen times a contact.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: PackedText.bound(first, second, third, fourth)) {
+                let count = PackedText.encode(first, second, third, fourth, into: $0.baseAddress!)
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<count]))
+            }
             guard bytes.count > start, bytes.count <= Int(Int32.max) else {
                 // Nothing to keep, or an arena too large for 32-bit offsets: a storage of its own.
                 let own = Array(bytes[start...])

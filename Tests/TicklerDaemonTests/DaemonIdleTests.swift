@@ -25,6 +25,29 @@ import TicklerTestSupport
         try await daemon.waitForLog(containing: "msg=delivered ")
         #expect(try smtp.messages().count == 1)
 
+        try await expectSleeping(daemon)
+
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+    }
+
+    /// After loading a contacts file of 4 MB or more, which is read on every core (`ParallelMap`'s
+    /// lanes, not libdispatch's concurrent pool, whose monitor would wake the daemon every second
+    /// from then on), the daemon sleeps as well.
+    @Test func afterReadingALargeContactsFileTheDaemonDoesNotWakeUp() async throws {
+        let workspace = try DaemonWorkspace(
+            csvContacts: 40_000, channels: "  out: { type: file, path: ../var/out }",
+            rules: "  - { name: visit, after: purchase, delay: 1d, to: contact, channel: out, template: thanks }")
+        let size = try FileManager.default.attributesOfItem(atPath: workspace.directory.path("etc/contacts.csv"))[.size]
+        #expect((size as? Int ?? 0) >= 4 << 20)
+        let daemon = try await workspace.startDaemon()
+        try await expectSleeping(daemon)
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+    }
+
+    /// Waits for the daemon to settle, then watches it for three seconds: no CPU time, no wake-up.
+    private func expectSleeping(_ daemon: DaemonProcess) async throws {
         // Let start-up wind down: Dispatch's worker threads linger a few seconds after the last work.
         // Settled is 1.5 s in which no thread woke and the CPU time did not move.
         var previous = try daemon.usage()
@@ -50,8 +73,5 @@ import TicklerTestSupport
         // pools, whose monitor would wake that loop once a second.
         #expect(after.wakeUps(since: before) == 0, "wake-ups in \(elapsed) idle: \(after) vs \(before)")
         #expect(daemon.isRunning)
-
-        daemon.signal(SIGTERM)
-        #expect(try await daemon.waitForExit() == 0)
     }
 }

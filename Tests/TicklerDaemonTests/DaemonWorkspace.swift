@@ -17,15 +17,19 @@ final class DaemonWorkspace {
     let statePath: String
     /// The daemon's log; every daemon started here appends to it.
     let logPath: String
+    /// The contacts files `etc/tickler.yaml` names.
+    let contactFiles: [String]
 
     static let from = "Service <service@example.com>"
 
     /// - Parameters:
     ///   - contacts: how many contacts (`c1`, `c2`, …, each with an email address and owner `li.na`).
+    ///   - csvContacts: how many more in `etc/contacts.csv` (`m1`, `m2`, …, with a note of 60 bytes
+    ///     each: 40,000 make a file of 4.6 MB, which is read on every core); none when 0.
     ///   - channels: the body of `channels:`, indented by the caller as YAML under it (two spaces).
     ///   - rules: the body of `rules:`.
     ///   - extra: more top-level settings (`catch_up: …`).
-    init(contacts: Int = 1, channels: String, rules: String, extra: String = "") throws {
+    init(contacts: Int = 1, csvContacts: Int = 0, channels: String, rules: String, extra: String = "") throws {
         directory = try TemporaryDirectory()
         config = directory.path("etc/tickler.yaml")
         statePath = directory.path("var/tickler.sqlite")
@@ -35,6 +39,15 @@ final class DaemonWorkspace {
             list += "- { id: c\(number), name: Customer \(number), email: c\(number)@example.com, owner: li.na }\n"
         }
         try directory.write("etc/contacts.yaml", list)
+        contactFiles = csvContacts > 0 ? ["contacts.yaml", "contacts.csv"] : ["contacts.yaml"]
+        if csvContacts > 0 {
+            let note = String(repeating: "n", count: 60)
+            var rows = ["id,name,email,owner,note"]
+            for number in 1...csvContacts {
+                rows.append("m\(number),Customer \(number),m\(number)@example.com,li.na,\(note)")
+            }
+            try directory.write("etc/contacts.csv", rows.joined(separator: "\n") + "\n")
+        }
         try directory.write(
             "templates/thanks.txt", "Subject: Thank you, {{contact.name}}\n\nThank you for your order.\n")
         try directory.write("templates/heads-up.txt", "Subject: {{contact.name}} bought\n\nCall {{contact.name}}.\n")
@@ -45,12 +58,15 @@ final class DaemonWorkspace {
     static let retry = "{ first: 1s, max: 2s, give_up: 30s }"
 
     /// The whole configuration text for these channels and rules.
-    static func configText(channels: String, rules: String, extra: String = "", retry: String = retry) -> String {
+    static func configText(
+        channels: String, rules: String, extra: String = "", retry: String = retry,
+        contactFiles: [String] = ["contacts.yaml"]
+    ) -> String {
         """
         timezone: Asia/Shanghai
         language: en
         state: ../var/tickler.sqlite
-        contacts: [contacts.yaml]
+        contacts: [\(contactFiles.joined(separator: ", "))]
         templates: ../templates
         retry: \(retry)
         \(extra)
@@ -66,7 +82,9 @@ final class DaemonWorkspace {
 
     /// Writes `etc/tickler.yaml` (in place: the same file, truncated and written).
     func writeConfig(channels: String, rules: String, extra: String = "", retry: String = retry) throws {
-        try writeInPlace(config, Self.configText(channels: channels, rules: rules, extra: extra, retry: retry))
+        try writeInPlace(
+            config,
+            Self.configText(channels: channels, rules: rules, extra: extra, retry: retry, contactFiles: contactFiles))
     }
 
     /// Overwrites the file at `path` in place (no rename), as `echo … > file` does.

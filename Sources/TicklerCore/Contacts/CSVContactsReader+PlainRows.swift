@@ -232,7 +232,6 @@ extension CSVContactsReader {
         }
 
         /// `1980-03-14` or `--03-14`, a day that exists, as `PartialDate.parse` accepts it.
-        static let skipBuild = getenv("EXP_SKIP") != nil
         static func partialDate(_ bytes: UnsafeBufferPointer<UInt8>) -> PartialDate? {
             let dash = UInt8(ascii: "-")
             if bytes.count == 10, bytes[4] == dash, bytes[7] == dash, let year = number(bytes, 0..<4),

@@ -90,7 +90,7 @@ extension ContactsParser {
         default: return nil
         }
         guard index + length <= count, second.contains(base[index + 1]) else { return nil }
-        for offset in 2..<max(2, length) where base[index + offset] & 0xC0 != 0x80 { return nil }
+        for offset in 2..<length where base[index + offset] & 0xC0 != 0x80 { return nil }
         return length
     }
 }

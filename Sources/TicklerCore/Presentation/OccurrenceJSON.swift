@@ -86,7 +86,6 @@ enum OccurrenceJSON {
     /// piece, so that no line retains or releases anything.
     private struct PieceWriter: Sendable {
         let scheduled: ScheduledOccurrences
-        let longestOwner: Int
         /// Whether no contact id needs an escape: then ids are copied as they are.
         let plainIDs: Bool
         /// The texts of every rule's `Layout`, one after another.
@@ -116,7 +115,6 @@ enum OccurrenceJSON {
         init(scheduled: ScheduledOccurrences) {
             self.scheduled = scheduled
             let longestOwner = scheduled.schedule.ownerList.map(\.id.utf8.count).max() ?? 0
-            self.longestOwner = longestOwner
             let plainIDs = scheduled.contactIDs.withUnsafeBufferPointer(JSONText.isPlain)
             self.plainIDs = plainIDs
             var texts: [UInt8] = []
@@ -170,7 +168,6 @@ enum OccurrenceJSON {
                 let event = layout.endsInDay ? 0 : scheduled.events.event(at: Int(entry.event)).id.utf8.count
                 bound += layout.bound + 6 * (4 * contact + 2 * event)
             }
-            let firstDay = scheduled.dayTexts.first
             return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
                 var writer = Writer(base: buffer.baseAddress!)
                 // The last instant written, and where: a listing has runs of lines due at one instant.
@@ -180,12 +177,11 @@ enum OccurrenceJSON {
                     let id = UnsafeBufferPointer(
                         rebasing: ids[Int(entry.contactID.lowerBound)..<Int(entry.contactID.upperBound)])
                     writer.append(first + position == 0 ? "[\n  {\"key\": \"" : ",\n  {\"key\": \"")
-                    let slot = (Int(entry.day) - firstDay) * 10
-                    if layout.plainKey, slot >= 0, slot < days.count, days[slot] != 0 {
+                    if layout.plainKey, let day = scheduled.dayTexts.range(of: entry.day) {
                         writer.append(UnsafeBufferPointer(rebasing: fixed[layout.keyPrefix]))
                         writer.append(id)
                         writer.append(UInt8(ascii: "/"))
-                        writer.append(UnsafeBufferPointer(rebasing: days[slot..<(slot + 10)]))
+                        writer.append(UnsafeBufferPointer(rebasing: days[day]))
                     } else {
                         scheduled.forEachKeyPart(entry) { writer.appendEscaped($0) }
                     }
@@ -237,10 +233,6 @@ enum OccurrenceJSON {
             count += text.utf8CodeUnitCount
         }
 
-        mutating func append(_ bytes: [UInt8]) {
-            bytes.withUnsafeBufferPointer { append($0) }
-        }
-
         mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
             guard let source = bytes.baseAddress else { return }
             (base + count).update(from: source, count: bytes.count)
@@ -253,12 +245,6 @@ enum OccurrenceJSON {
             if text.utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) == nil {
                 Array(text.utf8).withUnsafeBufferPointer { appendEscaped($0) }
             }
-            append(UInt8(ascii: "\""))
-        }
-
-        mutating func appendQuoted(_ bytes: [UInt8]) {
-            append(UInt8(ascii: "\""))
-            bytes.withUnsafeBufferPointer { appendEscaped($0) }
             append(UInt8(ascii: "\""))
         }
 

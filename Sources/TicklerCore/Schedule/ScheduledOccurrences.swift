@@ -27,7 +27,6 @@ public struct ScheduledOccurrences: Sendable {
     struct RuleText: Sendable {
         var name: [UInt8]
         var channel: [UInt8]
-        var to: [UInt8]
         /// Whether keys end in the day (`date` and `every` rules) rather than the event id.
         var endsInDay: Bool
     }
@@ -104,8 +103,7 @@ public struct ScheduledOccurrences: Sendable {
         ruleTexts = rules.map { rule in
             let endsInDay = if case .after = rule.trigger { false } else { true }
             return RuleText(
-                name: Array(rule.name.utf8), channel: Array(rule.channel.utf8), to: Array(rule.recipient.rawValue.utf8),
-                endsInDay: endsInDay)
+                name: Array(rule.name.utf8), channel: Array(rule.channel.utf8), endsInDay: endsInDay)
         }
     }
 
@@ -170,13 +168,10 @@ public struct ScheduledOccurrences: Sendable {
         withContactID(entry, part)
         part(Self.slash)
         if ruleTexts[rule].endsInDay {
-            let slot = Int(entry.day) - dayTexts.first
-            guard dayTexts.bytes.indices.contains(slot * 10), dayTexts.bytes[slot * 10] != 0 else {
+            guard let text = dayTexts.range(of: entry.day) else {
                 return Self.withBytes(CivilDate(daysSinceEpoch: Int(entry.day)).description, part)
             }
-            dayTexts.bytes.withUnsafeBufferPointer {
-                part(UnsafeBufferPointer(rebasing: $0[(slot * 10)..<(slot * 10 + 10)]))
-            }
+            dayTexts.bytes.withUnsafeBufferPointer { part(UnsafeBufferPointer(rebasing: $0[text])) }
         } else {
             Self.withBytes(events.event(at: Int(entry.event)).id, part)
             if entry.number > 0 { Self.withBytes("/\(entry.number)", part) }
@@ -206,6 +201,13 @@ public struct ScheduledOccurrences: Sendable {
                 }
                 bytes.append(contentsOf: date.description.utf8)
             }
+        }
+
+        /// Where in `bytes` the text of `day` is; `nil` when it is not written there.
+        func range(of day: Int32) -> Range<Int>? {
+            let start = (Int(day) - first) * 10
+            guard start >= 0, start < bytes.count, bytes[start] != 0 else { return nil }
+            return start..<(start + 10)
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
-/// A small hash table from byte strings to values, looked up without making a `String`: FNV-1a
-/// over the bytes, open addressing, and the bytes compared. At most 4096 entries; more are not
+/// A small hash table from byte strings to values, looked up without making a `String`: a hash of
+/// the bytes a word at a time (`hash`), open addressing, and the bytes compared. At most 4096 entries; more are not
 /// kept (and then read the slow way). A look-up touches no reference count but the value's.
 struct ByteTable<Value> {
     /// By slot: the entry's hash (0 for an empty slot: hashes are never 0) and its index.
@@ -72,7 +72,7 @@ struct ByteTable<Value> {
     /// Eight bytes at a time (the last eight overlapping the ones before when the length is not a
     /// multiple of eight), each word mixed in with a multiply: the keys are zone names, owners,
     /// tiers and tag lists, looked up once or twice for each contact.
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var hash = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
         if let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base)

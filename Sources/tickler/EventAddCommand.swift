@@ -64,7 +64,7 @@ struct EventAddCommand: ParsableCommand {
         } catch {
             throw Session.report(error)
         }
-        let time = EventSupport.format(event.at, zone: EventSupport.zone(of: workspace))
+        let time = EventSupport.format(event.at, zone: workspace.config.zoneRules)
         print("recorded event \(event.id): \(event.type) for \(event.contact) at \(time)")
     }
 }

@@ -43,9 +43,4 @@ enum EventSupport {
     static func format(_ instant: Int64, zone: ZoneRules) -> String {
         Timestamp.format(instant, offset: zone.offset(at: instant))
     }
-
-    /// The configuration's zone (checked when the configuration was loaded).
-    static func zone(of workspace: Workspace) -> ZoneRules {
-        ZoneRules.named(workspace.config.timezone) ?? ZoneRules.named("UTC")!
-    }
 }

@@ -50,7 +50,7 @@ struct EventListCommand: ParsableCommand {
             print("no events")
             return
         }
-        let zone = EventSupport.zone(of: workspace)
+        let zone = workspace.config.zoneRules
         var rows = [["ID", "TIME", "CONTACT", "TYPE", "NOTE"]]
         for event in events {
             let note = QuotedToken.escaped(event.note ?? "")

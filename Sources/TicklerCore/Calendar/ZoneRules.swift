@@ -26,6 +26,9 @@ public final class ZoneRules: Sendable {
     /// The end of the table: 2200-01-01T00:00:00Z.
     static let tableEnd: Int64 = 7_258_118_400
 
+    /// UTC, known without the zone database.
+    public static let utc = ZoneRules(identifier: "UTC", transitions: [], offsets: [0])
+
     /// A zone from an explicit table, for tests: `offsets` has one more element than `transitions`.
     init(identifier: String, transitions: [Int64], offsets: [Int]) {
         precondition(offsets.count == transitions.count + 1, "one offset more than transitions")
@@ -74,7 +77,7 @@ public final class ZoneRules: Sendable {
         {
             return ZoneRules(identifier: identifier, transitions: table.transitions, offsets: table.offsets)
         }
-        return identifier == "UTC" ? ZoneRules(identifier: "UTC", transitions: [], offsets: [0]) : nil
+        return identifier == "UTC" ? utc : nil
     }
 
     /// The instants at which the offset changes (for tests).

@@ -84,3 +84,8 @@ public struct Owner: Sendable, Hashable {
         self.location = location
     }
 }
+
+extension Config {
+    /// The rules of `timezone` (checked when the configuration was read), else UTC.
+    public var zoneRules: ZoneRules { ZoneRules.named(timezone) ?? .utc }
+}

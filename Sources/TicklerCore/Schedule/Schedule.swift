@@ -21,7 +21,7 @@ public struct Schedule: Sendable {
     public init(config: Config, contacts: [Contact]) {
         self.config = config
         self.contacts = contacts
-        let fallback = ZoneRules.named(config.timezone) ?? ZoneRules.named("UTC")!
+        let fallback = config.zoneRules
         defaultZone = fallback
         var ownerZones: [String: ZoneRules] = [:]
         for name in Set(config.owners.values.compactMap(\.timezone)) {

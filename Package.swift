@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // libcurl (headers from libcurl4-openssl-dev), opened with dlopen on first use rather than
@@ -24,20 +25,38 @@ let package = Package(
         ),
         // glibc's malloc.h (malloc_trim), for the daemon to return memory freed after loading.
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
-        // The pure core: model, rule semantics, parsing from text, diagnostics. No I/O, no clock.
+        // The pure core: the model, calendar arithmetic, zone rules as values, the schedule, the retry
+        // and catch-up policy. No file, environment or clock reads, no global state, no threads.
+        .target(name: "TicklerCore"),
+        // Configuration, contacts, events and templates from bytes into the model, with diagnostics;
+        // the workspace loader over the `SourceReader` seam.
         .target(
-            name: "TicklerCore",
+            name: "TicklerInput",
             dependencies: [
+                "TicklerCore",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        // What is sent: template rendering, MIME composition, webhook payloads and signatures.
+        .target(
+            name: "TicklerMessages",
+            dependencies: [
+                "TicklerCore", "TicklerInput",
                 .product(name: "Mustache", package: "swift-mustache"),
                 // HMAC-SHA256 for webhook signatures (Standard Webhooks, DingTalk, Feishu)
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // Reading configuration, contact and template files from disk for the core.
+        // The table, JSON and iCalendar writers of `upcoming`, `status` and `history`.
+        .target(
+            name: "TicklerReports",
+            dependencies: ["TicklerCore", "TicklerInput", "TicklerStore"]
+        ),
+        // The file system and the zone database: the `SourceReader` and `ZoneDatabase` the input reads through.
         .target(
             name: "TicklerFiles",
-            dependencies: ["TicklerCore"]
+            dependencies: ["TicklerCore", "TicklerInput"]
         ),
         // The state store: events, first-seen times, the outbox and delivery history, in SQLite through GRDB.
         .target(
@@ -51,8 +70,10 @@ let package = Package(
         .target(
             name: "TicklerDaemon",
             dependencies: [
-                "CMalloc", "TicklerCore", "TicklerFiles", "TicklerStore", "TicklerDelivery",
+                "CMalloc", "TicklerCore", "TicklerInput", "TicklerMessages", "TicklerFiles", "TicklerStore",
+                "TicklerDelivery",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -60,27 +81,31 @@ let package = Package(
             dependencies: [
                 "CMalloc",
                 "TicklerCore",
+                "TicklerInput",
+                "TicklerMessages",
+                "TicklerReports",
                 "TicklerFiles",
                 "TicklerStore",
                 "TicklerDelivery",
                 "TicklerDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Delivery over libcurl (SMTP; webhooks) and the file channel, with one failure classification.
         .target(
             name: "TicklerDelivery",
-            dependencies: ["CCurl", "TicklerCore"]
+            dependencies: ["CCurl", "TicklerCore", "TicklerMessages"]
         ),
         // Throughput benchmarks of the delivery paths (bench/delivery.sh); not installed.
         .executableTarget(
             name: "tickler-bench",
-            dependencies: ["TicklerCore", "TicklerDelivery"]
+            dependencies: ["TicklerCore", "TicklerMessages", "TicklerDelivery"]
         ),
         .target(
             name: "TicklerTestSupport",
-            dependencies: ["TicklerCore"]
+            dependencies: ["TicklerCore", "TicklerInput", "TicklerMessages", "TicklerFiles"]
         ),
         .testTarget(
             name: "CCurlTests",
@@ -88,12 +113,15 @@ let package = Package(
         ),
         .testTarget(
             name: "TicklerCoreTests",
-            dependencies: ["TicklerCore", "TicklerTestSupport"],
+            dependencies: [
+                "TicklerCore", "TicklerInput", "TicklerMessages", "TicklerReports", "TicklerFiles",
+                "TicklerTestSupport",
+            ],
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "TicklerFilesTests",
-            dependencies: ["TicklerFiles", "TicklerCore", "TicklerTestSupport"]
+            dependencies: ["TicklerFiles", "TicklerCore", "TicklerInput", "TicklerTestSupport"]
         ),
         .testTarget(
             name: "TicklerStoreTests",
@@ -105,7 +133,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TicklerDeliveryTests",
-            dependencies: ["TicklerDelivery", "TicklerCore", "TicklerTestSupport", "CCurl"]
+            dependencies: ["TicklerDelivery", "TicklerCore", "TicklerMessages", "TicklerTestSupport", "CCurl"]
         ),
         .testTarget(
             name: "TicklerCLITests",
@@ -117,7 +145,7 @@ let package = Package(
             name: "TicklerDaemonTests",
             // runs the built `tickler run` against aiosmtpd, an HTTP receiver and real SQLite files;
             // TicklerStore and TicklerCore to read the state store and derive keys as the daemon does
-            dependencies: ["TicklerTestSupport", "TicklerStore", "TicklerCore"]
+            dependencies: ["TicklerTestSupport", "TicklerStore", "TicklerCore", "TicklerMessages"]
         ),
     ],
     swiftLanguageModes: [.v6]

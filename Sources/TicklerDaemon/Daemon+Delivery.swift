@@ -2,6 +2,8 @@ import Foundation
 import Logging
 import TicklerCore
 import TicklerDelivery
+import TicklerInput
+import TicklerMessages
 import TicklerStore
 
 /// The outbox loop: take due rows per channel, attempt them within each channel's parallelism, and

@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import TicklerCore
 import TicklerFiles
+import TicklerInput
+import TicklerMessages
 import TicklerStore
 
 /// Signals, file changes, reloads and shutdown.
@@ -67,8 +69,8 @@ extension Daemon {
         pendingReload = nil
         guard !stopping else { return }
         let (workspace, diagnostics) = WorkspaceLoader.load(
-            configPath: configuration.configPath, reader: FileSystemReader(), environment: configuration.environment,
-            warningsOnlyWithErrors: true, phaseEnded: { _ in })
+            configPath: configuration.configPath, reader: FileSystemReader(), zones: loaded.workspace.zones,
+            environment: configuration.environment, warningsOnlyWithErrors: true, phaseEnded: { _ in })
         guard let workspace, !diagnostics.hasErrors else {
             for diagnostic in diagnostics.sorted where diagnostic.severity == .error {
                 logger.error("\(diagnostic.description)")

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import TicklerCore
+import TicklerInput
+import TicklerMessages
 import TicklerStore
 
 /// Planning: what goes into the agenda, and what goes from it into the outbox.

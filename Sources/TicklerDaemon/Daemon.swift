@@ -4,6 +4,8 @@ import Foundation
 import Logging
 import TicklerCore
 import TicklerDelivery
+import TicklerInput
+import TicklerMessages
 import TicklerStore
 
 /// `tickler run`: plans occurrences, arms one Dispatch timer at the earliest due instant, moves what

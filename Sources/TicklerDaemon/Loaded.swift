@@ -1,5 +1,7 @@
 import TicklerCore
 import TicklerDelivery
+import TicklerInput
+import TicklerMessages
 
 /// What the daemon works from, built from one successfully loaded workspace: replaced whole by a
 /// reload, so a broken edit never leaves half a configuration running.
@@ -11,7 +13,7 @@ struct Loaded {
 
     init(workspace: Workspace, environment: [String: String]) {
         self.workspace = workspace
-        schedule = Schedule(config: workspace.config, contacts: workspace.contacts)
+        schedule = workspace.schedule()
         renderer = MessageRenderer(workspace: workspace, schedule: schedule)
         courier = Courier(channels: workspace.config.channels, environment: environment)
     }

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import TicklerCore
+import TicklerInput
+import TicklerMessages
 
 /// swift-log's output as logfmt lines on stderr, one per event:
 ///

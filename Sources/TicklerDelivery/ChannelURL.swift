@@ -1,5 +1,6 @@
 import CCurl
 import TicklerCore
+import TicklerMessages
 
 /// A channel's URL with its `${VAR}` references expanded from the environment, parsed by libcurl's own
 /// URL parser (the one the transfer will use), and split into what may be shown and what may not.

@@ -1,5 +1,6 @@
 import Dispatch
 import TicklerCore
+import TicklerMessages
 
 /// Every channel of a configuration, ready to deliver: a rendered message in, what the server (or the
 /// file system) answered out. One place turns a message into the exact bytes its channel sends —

@@ -1,4 +1,5 @@
 import TicklerCore
+import TicklerMessages
 
 extension DeliveryFailure {
     /// What an HTTP answer to a webhook POST means: `nil` when the service took the message, otherwise

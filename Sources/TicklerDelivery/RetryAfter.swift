@@ -1,4 +1,5 @@
 import TicklerCore
+import TicklerMessages
 
 /// Reads an HTTP `Retry-After` header (RFC 9110 §10.2.3): a number of seconds, or an HTTP date in any
 /// of the three forms recipients must accept (§5.6.7) — IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`,

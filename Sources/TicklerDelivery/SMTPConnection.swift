@@ -1,6 +1,7 @@
 import CCurl
 import Dispatch
 import TicklerCore
+import TicklerMessages
 
 /// One SMTP connection of a transport: a libcurl easy handle that sets the connection up (greeting,
 /// EHLO, STARTTLS, AUTH, with `CURLOPT_CONNECT_ONLY`), the `SMTPSession` that sends mail over it, and

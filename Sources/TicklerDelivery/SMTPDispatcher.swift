@@ -1,5 +1,6 @@
 import Synchronization
 import TicklerCore
+import TicklerMessages
 
 /// Hands a transport's messages to its connections in batches: a message waits in line, and an idle
 /// connection takes everything waiting (at most `batchLimit`) and sends it in one go — pipelined from

@@ -1,5 +1,6 @@
 import CCurl
 import TicklerCore
+import TicklerMessages
 
 /// The mail transactions on one SMTP connection that libcurl has set up (connected, greeted, upgraded
 /// to TLS, authenticated: `CURLOPT_CONNECT_ONLY`), written and read with `curl_easy_send` and

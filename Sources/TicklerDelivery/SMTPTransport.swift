@@ -1,6 +1,7 @@
 import CCurl
 import Dispatch
 import TicklerCore
+import TicklerMessages
 
 /// Sends mail through an SMTP server with libcurl: `smtp://` with STARTTLS (`required`, `optional`,
 /// `off`) or `smtps://` (TLS from the start), certificate verification always on (`ca_file:` adds a

@@ -1,4 +1,5 @@
 import TicklerCore
+import TicklerMessages
 
 #if canImport(Glibc)
     import Glibc

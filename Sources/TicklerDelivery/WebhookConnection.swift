@@ -1,6 +1,7 @@
 import CCurl
 import Dispatch
 import TicklerCore
+import TicklerMessages
 
 /// One HTTP connection of a webhook transport: a libcurl easy handle (and the keep-alive connection
 /// libcurl keeps open for it) together with the serial queue that alone touches it.

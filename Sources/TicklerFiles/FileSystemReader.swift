@@ -1,4 +1,5 @@
 import TicklerCore
+import TicklerInput
 
 #if canImport(Glibc)
     import Glibc

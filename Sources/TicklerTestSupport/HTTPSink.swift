@@ -1,5 +1,6 @@
 import Foundation
 import TicklerCore
+import TicklerMessages
 
 #if canImport(Glibc)
     import Glibc

@@ -1,4 +1,5 @@
 import TicklerCore
+import TicklerInput
 
 /// A `SourceReader` over files held in memory, for tests that need no disk.
 ///

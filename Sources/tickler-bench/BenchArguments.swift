@@ -1,4 +1,5 @@
 import TicklerCore
+import TicklerMessages
 
 /// The command line of `tickler-bench` (hand-parsed: the target depends on the Tickler modules only).
 enum BenchCommand {

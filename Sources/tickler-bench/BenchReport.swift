@@ -1,5 +1,6 @@
 import Foundation
 import TicklerCore
+import TicklerMessages
 
 /// The result of one run as one JSON line: what ran, throughput (messages sent without a failure),
 /// wall and CPU time, and the latency percentiles of a message (compose and send, failed ones too;

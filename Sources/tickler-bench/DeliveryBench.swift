@@ -1,6 +1,7 @@
 import Foundation
 import TicklerCore
 import TicklerDelivery
+import TicklerMessages
 
 /// The two measurements: reminders through `SMTPTransport` and through `WebhookTransport`, each
 /// composed per message as the daemon does (`MailComposer.compose`, `WebhookFormatter`) — or, with

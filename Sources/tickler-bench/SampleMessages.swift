@@ -1,4 +1,5 @@
 import TicklerCore
+import TicklerMessages
 
 /// Realistic reminders for the benchmark: a birthday greeting to a Chinese customer, with a Chinese
 /// subject and a ten-line Chinese body (about 700 bytes of text), addressed by name; each message has

@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import TicklerCore
 import TicklerFiles
+import TicklerInput
+import TicklerMessages
+import TicklerReports
 
 /// `tickler check`: load everything and report every problem.
 struct CheckCommand: ParsableCommand {
@@ -23,7 +26,8 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let path = options.path
         let (workspace, diagnostics) = WorkspaceLoader.load(
-            configPath: path, reader: FileSystemReader(), environment: ProcessInfo.processInfo.environment)
+            configPath: path, reader: FileSystemReader(), zones: SystemZoneDatabase(),
+            environment: ProcessInfo.processInfo.environment)
         Output.printDiagnostics(diagnostics)
         guard let workspace, !diagnostics.hasErrors else {
             let errors = diagnostics.errorCount

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import TicklerCore
+import TicklerInput
+import TicklerMessages
+import TicklerReports
 import TicklerStore
 
 /// The command line's `TIME` values, and the current time (read here, at the edge, never in the core).

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import TicklerCore
+import TicklerInput
+import TicklerMessages
+import TicklerReports
 import TicklerStore
 
 /// `tickler event add CONTACT TYPE [--at TIME] [--note TEXT]`: record one event.

@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import TicklerCore
 import TicklerFiles
+import TicklerInput
+import TicklerMessages
+import TicklerReports
 import TicklerStore
 
 /// `tickler event`: record, list and import events (purchases, calls, callback requests…).

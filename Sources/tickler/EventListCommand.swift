@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import TicklerCore
+import TicklerInput
+import TicklerMessages
+import TicklerReports
 import TicklerStore
 
 /// `tickler event list [CONTACT] [--type T]`: the recorded events, oldest first.

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import TicklerCore
+import TicklerInput
+import TicklerMessages
+import TicklerReports
 import TicklerStore
 
 /// `tickler history [CONTACT]`: delivery attempts, newest first.
@@ -47,8 +50,8 @@ struct HistoryCommand: ParsableCommand {
             Output.write("no deliveries yet\n")
             return
         }
-        let zone = ZoneRules.named(session.workspace.config.timezone)
-        Output.write(Self.table(entries) { Timestamp.format($0, offset: zone?.offset(at: $0) ?? 0) })
+        let zone = session.workspace.config.zoneRules
+        Output.write(Self.table(entries) { Timestamp.format($0, offset: zone.offset(at: $0)) })
     }
 
     static func table(_ entries: [HistoryEntry], time: (Int64) -> String) -> String {

@@ -1,5 +1,8 @@
 import Foundation
 import TicklerCore
+import TicklerInput
+import TicklerMessages
+import TicklerReports
 
 /// Writing results to stdout and problems to stderr (through FileHandle: glibc's `stderr` global
 /// is not concurrency-safe in Swift 6).

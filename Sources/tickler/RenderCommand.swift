@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import TicklerCore
 import TicklerDelivery
+import TicklerInput
+import TicklerMessages
+import TicklerReports
 
 /// `tickler render RULE CONTACT`: the next occurrence's message, rendered.
 struct RenderCommand: ParsableCommand {

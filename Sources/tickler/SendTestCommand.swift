@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import TicklerCore
 import TicklerDelivery
+import TicklerInput
+import TicklerMessages
+import TicklerReports
 
 /// `tickler send-test CHANNEL [--to ADDRESS]`: one test message through a channel, now.
 struct SendTestCommand: AsyncParsableCommand {

@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import TicklerCore
 import TicklerFiles
+import TicklerInput
+import TicklerMessages
+import TicklerReports
 import TicklerStore
 
 /// What every command that works on the configuration starts with: the checked workspace, the
@@ -15,7 +18,7 @@ struct Session {
     /// Loads the workspace and opens an existing store; nothing is created or changed.
     static func load(_ options: ConfigOptions, timings: PhaseTimings? = nil) throws -> Session {
         let workspace = try workspace(options, timings: timings)
-        let schedule = Schedule(config: workspace.config, contacts: workspace.contacts)
+        let schedule = workspace.schedule()
         timings?.end("schedule")
         let path = workspace.config.statePath
         let store = FileManager.default.fileExists(atPath: path) ? try readOnlyStore(path) : nil
@@ -28,8 +31,9 @@ struct Session {
     static func workspace(_ options: ConfigOptions, timings: PhaseTimings? = nil) throws -> Workspace {
         let path = options.path
         let (workspace, diagnostics) = WorkspaceLoader.load(
-            configPath: path, reader: FileSystemReader(), environment: ProcessInfo.processInfo.environment,
-            warningsOnlyWithErrors: true, phaseEnded: { timings?.end($0) })
+            configPath: path, reader: FileSystemReader(), zones: SystemZoneDatabase(),
+            environment: ProcessInfo.processInfo.environment, warningsOnlyWithErrors: true,
+            phaseEnded: { timings?.end($0) })
         guard let workspace, !diagnostics.hasErrors else {
             Output.printDiagnostics(diagnostics)
             let errors = diagnostics.errorCount

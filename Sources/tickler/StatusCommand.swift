@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import TicklerCore
+import TicklerInput
+import TicklerMessages
+import TicklerReports
 import TicklerStore
 
 /// `tickler status`: what the daemon will do next and how its outbox stands.
@@ -25,8 +28,8 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let now = Clock.now()
         let session = try Session.load(options)
-        let zone = ZoneRules.named(session.workspace.config.timezone)
-        func time(_ instant: Int64) -> String { Timestamp.format(instant, offset: zone?.offset(at: instant) ?? 0) }
+        let zone = session.workspace.config.zoneRules
+        func time(_ instant: Int64) -> String { Timestamp.format(instant, offset: zone.offset(at: instant)) }
         guard let store = session.store else {
             Output.write("no state store yet at \(session.workspace.config.statePath): the daemon has not run\n")
             return

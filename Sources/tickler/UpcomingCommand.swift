@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import TicklerCore
+import TicklerInput
+import TicklerMessages
+import TicklerReports
 
 /// `tickler upcoming`: what will fire, when and to whom.
 struct UpcomingCommand: ParsableCommand {

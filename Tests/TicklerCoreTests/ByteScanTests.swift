@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TicklerCore
+@testable import TicklerInput
 
 /// The word-at-a-time tests against the plain byte-by-byte ones, on every position and alignment.
 @Suite struct ByteScanTests {

@@ -1,12 +1,14 @@
 import Testing
+import TicklerTestSupport
 
 @testable import TicklerCore
+@testable import TicklerInput
 
 /// A large CSV file is read in chunks on every core, and its plain rows straight from their bytes
 /// (`CSVContactsReader.PlainRows`). Both ways must give exactly what the one-piece, row-by-row
 /// `ContactBuilder` way gives: the same contacts and the same diagnostics in the same order.
 @Suite struct CSVContactsReaderWaysTests {
-    let context = ContactsContext(owners: ["li.na", "wang.qiang", "emily.carter"])
+    let context = ContactsContext(owners: ["li.na", "wang.qiang", "emily.carter"], zones: systemZones)
 
     /// `(contacts, diagnostics)` of every way: one piece or chunks of a few bytes, plain rows or not.
     func everyWay(_ text: String) -> [(way: String, contacts: [Contact], diagnostics: [String])] {

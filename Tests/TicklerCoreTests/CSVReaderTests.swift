@@ -1,6 +1,8 @@
 import Testing
+import TicklerTestSupport
 
 @testable import TicklerCore
+@testable import TicklerInput
 
 @Suite struct CSVReaderTests {
     func values(_ text: String) -> [[String]] {
@@ -97,7 +99,7 @@ import Testing
 }
 
 @Suite struct CSVContactsReaderTests {
-    let context = ContactsContext(owners: ["li.na", "wang.qiang", "emily.carter"])
+    let context = ContactsContext(owners: ["li.na", "wang.qiang", "emily.carter"], zones: systemZones)
 
     func read(_ text: String) -> (contacts: [Contact], messages: [String]) {
         let (contacts, diagnostics) = ContactsParser.parse(SourceText(path: "x.csv", text: text), context: context)

@@ -4,6 +4,8 @@ import Testing
 @testable import TicklerCore
 
 @Suite struct ChineseCalendarTests {
+    private static let calendar = ChineseCalendar()
+
     private static func day(_ text: String) -> CivilDate {
         guard let date = CivilDate.parse(text) else { fatalError("bad date in test: \(text)") }
         return date
@@ -19,17 +21,17 @@ import Testing
         (1966, "1966-01-21"),
     ])
     func newYearFallsOnTheKnownDay(year: Int, newYear: String) throws {
-        let table = try #require(ChineseCalendar.year(startingIn: year))
+        let table = try #require(Self.calendar.year(startingIn: year))
         #expect(table.newYear == Self.day(newYear))
-        #expect(ChineseCalendar.gregorianDate(of: Self.lunar(1, 1), inChineseYearStartingIn: year) == Self.day(newYear))
-        #expect(ChineseCalendar.lunarDate(of: Self.day(newYear)) == Self.lunar(1, 1))
-        #expect(ChineseCalendar.lunarDate(of: Self.day(newYear).adding(days: -1))?.month == 12)
+        #expect(Self.calendar.gregorianDate(of: Self.lunar(1, 1), inChineseYearStartingIn: year) == Self.day(newYear))
+        #expect(Self.calendar.lunarDate(of: Self.day(newYear)) == Self.lunar(1, 1))
+        #expect(Self.calendar.lunarDate(of: Self.day(newYear).adding(days: -1))?.month == 12)
     }
 
     @Test(
         arguments: [(2023, 2), (2025, 6), (2028, 5), (2020, 4), (2033, 11), (2024, nil), (2027, nil)] as [(Int, Int?)])
     func leapMonthsOfKnownYears(year: Int, leapMonth: Int?) throws {
-        let table = try #require(ChineseCalendar.year(startingIn: year))
+        let table = try #require(Self.calendar.year(startingIn: year))
         #expect(table.leapMonth == leapMonth)
         #expect(table.months.count == (leapMonth == nil ? 12 : 13))
     }
@@ -47,72 +49,72 @@ import Testing
     {
         let date = Self.day(gregorian)
         let expected = Self.lunar(month, day, leap: leap)
-        #expect(ChineseCalendar.lunarDate(of: date) == expected)
-        #expect(ChineseCalendar.gregorianDate(of: expected, inChineseYearStartingIn: chineseYear) == date)
+        #expect(Self.calendar.lunarDate(of: date) == expected)
+        #expect(Self.calendar.gregorianDate(of: expected, inChineseYearStartingIn: chineseYear) == date)
     }
 
     @Test func leapMonthDateFallsOnTheOrdinaryMonthInAYearWithoutThatLeapMonth() {
         // 2023 has a leap 2nd month, 2024 has none: 闰二月初十 falls on 二月初十.
         let leapTenth = Self.lunar(2, 10, leap: true)
-        #expect(ChineseCalendar.gregorianDate(of: leapTenth, inChineseYearStartingIn: 2023) == Self.day("2023-03-31"))
-        #expect(ChineseCalendar.gregorianDate(of: leapTenth, inChineseYearStartingIn: 2024) == Self.day("2024-03-19"))
+        #expect(Self.calendar.gregorianDate(of: leapTenth, inChineseYearStartingIn: 2023) == Self.day("2023-03-31"))
+        #expect(Self.calendar.gregorianDate(of: leapTenth, inChineseYearStartingIn: 2024) == Self.day("2024-03-19"))
         #expect(
-            ChineseCalendar.gregorianDate(of: Self.lunar(2, 10), inChineseYearStartingIn: 2024)
+            Self.calendar.gregorianDate(of: Self.lunar(2, 10), inChineseYearStartingIn: 2024)
                 == Self.day("2024-03-19"))
         // A leap 6th month date in 2023 (whose leap month is the 2nd) falls on the ordinary 6th month.
         #expect(
-            ChineseCalendar.gregorianDate(of: Self.lunar(6, 1, leap: true), inChineseYearStartingIn: 2023)
-                == ChineseCalendar.gregorianDate(of: Self.lunar(6, 1), inChineseYearStartingIn: 2023))
+            Self.calendar.gregorianDate(of: Self.lunar(6, 1, leap: true), inChineseYearStartingIn: 2023)
+                == Self.calendar.gregorianDate(of: Self.lunar(6, 1), inChineseYearStartingIn: 2023))
     }
 
     @Test func ordinaryMonthDateNeverFallsInTheLeapMonth() {
         #expect(
-            ChineseCalendar.gregorianDate(of: Self.lunar(2, 1), inChineseYearStartingIn: 2023) == Self.day("2023-02-20")
+            Self.calendar.gregorianDate(of: Self.lunar(2, 1), inChineseYearStartingIn: 2023) == Self.day("2023-02-20")
         )
         #expect(
-            ChineseCalendar.gregorianDate(of: Self.lunar(6, 1), inChineseYearStartingIn: 2025) == Self.day("2025-06-25")
+            Self.calendar.gregorianDate(of: Self.lunar(6, 1), inChineseYearStartingIn: 2025) == Self.day("2025-06-25")
         )
     }
 
     @Test func dayThirtyOfAShortMonthFallsOnDayTwentyNine() throws {
         // 2027's 12th month has 29 days (it ends 2028-01-25, the eve of the 2028 new year); its 1st has 30.
-        let table = try #require(ChineseCalendar.year(startingIn: 2027))
+        let table = try #require(Self.calendar.year(startingIn: 2027))
         #expect(table.months[11].length == 29)
         #expect(table.months[0].length == 30)
         #expect(
-            ChineseCalendar.gregorianDate(of: Self.lunar(12, 30), inChineseYearStartingIn: 2027)
+            Self.calendar.gregorianDate(of: Self.lunar(12, 30), inChineseYearStartingIn: 2027)
                 == Self.day("2028-01-25"))
         #expect(
-            ChineseCalendar.gregorianDate(of: Self.lunar(12, 29), inChineseYearStartingIn: 2027)
+            Self.calendar.gregorianDate(of: Self.lunar(12, 29), inChineseYearStartingIn: 2027)
                 == Self.day("2028-01-25"))
         #expect(
-            ChineseCalendar.gregorianDate(of: Self.lunar(1, 30), inChineseYearStartingIn: 2027)
+            Self.calendar.gregorianDate(of: Self.lunar(1, 30), inChineseYearStartingIn: 2027)
                 == Self.day("2027-03-07"))
         // The leap 2nd month of 2023 has 29 days: its day 30 falls on day 29.
         #expect(
-            ChineseCalendar.gregorianDate(of: Self.lunar(2, 30, leap: true), inChineseYearStartingIn: 2023)
+            Self.calendar.gregorianDate(of: Self.lunar(2, 30, leap: true), inChineseYearStartingIn: 2023)
                 == Self.day("2023-04-19"))
     }
 
     @Test func aGregorianYearCanHoldTheSameLunarDateTwiceOrNotAtAll() {
         // 冬月廿九 of the Chinese year starting 2023 is 2024-01-10, of the one starting 2024 is 2024-12-29.
         #expect(
-            ChineseCalendar.gregorianDates(of: Self.lunar(11, 29), inGregorianYear: 2024) == [
+            Self.calendar.gregorianDates(of: Self.lunar(11, 29), inGregorianYear: 2024) == [
                 Self.day("2024-01-10"), Self.day("2024-12-29"),
             ])
         // 腊月初一 both opens and closes 2024.
         #expect(
-            ChineseCalendar.gregorianDates(of: Self.lunar(12, 1), inGregorianYear: 2024) == [
+            Self.calendar.gregorianDates(of: Self.lunar(12, 1), inGregorianYear: 2024) == [
                 Self.day("2024-01-11"), Self.day("2024-12-31"),
             ])
         // 2025 holds no 冬月十五 (2024-12-15 and 2026-01-03) and no 腊月初一 (2024-12-31 and 2026-01-19).
-        #expect(ChineseCalendar.gregorianDates(of: Self.lunar(11, 15), inGregorianYear: 2025).isEmpty)
-        #expect(ChineseCalendar.gregorianDates(of: Self.lunar(12, 1), inGregorianYear: 2025).isEmpty)
+        #expect(Self.calendar.gregorianDates(of: Self.lunar(11, 15), inGregorianYear: 2025).isEmpty)
+        #expect(Self.calendar.gregorianDates(of: Self.lunar(12, 1), inGregorianYear: 2025).isEmpty)
         // 腊月初五 once in 2025: 2025-01-04 (the next one is 2026-01-23).
         #expect(
-            ChineseCalendar.gregorianDates(of: Self.lunar(12, 5), inGregorianYear: 2025) == [Self.day("2025-01-04")])
+            Self.calendar.gregorianDates(of: Self.lunar(12, 5), inGregorianYear: 2025) == [Self.day("2025-01-04")])
         #expect(
-            ChineseCalendar.gregorianDates(of: Self.lunar(12, 5), inGregorianYear: 2026) == [Self.day("2026-01-23")])
+            Self.calendar.gregorianDates(of: Self.lunar(12, 5), inGregorianYear: 2026) == [Self.day("2026-01-23")])
     }
 
     @Test(arguments: [
@@ -131,38 +133,38 @@ import Testing
     }
 
     @Test func invalidLunarDatesAndYearsOutOfRangeHaveNoDay() {
-        #expect(ChineseCalendar.gregorianDate(of: Self.lunar(13, 1), inChineseYearStartingIn: 2027) == nil)
-        #expect(ChineseCalendar.gregorianDate(of: Self.lunar(1, 31), inChineseYearStartingIn: 2027) == nil)
-        #expect(ChineseCalendar.gregorianDate(of: Self.lunar(1, 0), inChineseYearStartingIn: 2027) == nil)
-        #expect(ChineseCalendar.gregorianDate(of: Self.lunar(1, 1), inChineseYearStartingIn: 99_999) == nil)
-        #expect(ChineseCalendar.lunarDate(of: CivilDate(year: 9_999, month: 1, day: 1)) == nil)
+        #expect(Self.calendar.gregorianDate(of: Self.lunar(13, 1), inChineseYearStartingIn: 2027) == nil)
+        #expect(Self.calendar.gregorianDate(of: Self.lunar(1, 31), inChineseYearStartingIn: 2027) == nil)
+        #expect(Self.calendar.gregorianDate(of: Self.lunar(1, 0), inChineseYearStartingIn: 2027) == nil)
+        #expect(Self.calendar.gregorianDate(of: Self.lunar(1, 1), inChineseYearStartingIn: 99_999) == nil)
+        #expect(Self.calendar.lunarDate(of: CivilDate(year: 9_999, month: 1, day: 1)) == nil)
     }
 
     @Test func theSupportedRangeConvertsToItsEdges() throws {
-        let first = try #require(ChineseCalendar.year(startingIn: ChineseCalendar.supportedYears.lowerBound))
-        let last = try #require(ChineseCalendar.year(startingIn: ChineseCalendar.supportedYears.upperBound))
-        let beforeLast = try #require(ChineseCalendar.year(startingIn: ChineseCalendar.supportedYears.upperBound - 1))
+        let first = try #require(Self.calendar.year(startingIn: ChineseCalendar.supportedYears.lowerBound))
+        let last = try #require(Self.calendar.year(startingIn: ChineseCalendar.supportedYears.upperBound))
+        let beforeLast = try #require(Self.calendar.year(startingIn: ChineseCalendar.supportedYears.upperBound - 1))
         #expect(first.newYear.year == 1700)
         #expect(beforeLast.endDay == last.months[0].firstDay)
-        #expect(ChineseCalendar.year(startingIn: ChineseCalendar.supportedYears.lowerBound - 1) == nil)
-        #expect(ChineseCalendar.year(startingIn: ChineseCalendar.supportedYears.upperBound + 1) == nil)
+        #expect(Self.calendar.year(startingIn: ChineseCalendar.supportedYears.lowerBound - 1) == nil)
+        #expect(Self.calendar.year(startingIn: ChineseCalendar.supportedYears.upperBound + 1) == nil)
     }
 
     @Test func everyDayOfTwoCenturiesRoundTrips() throws {
         // Day by day through 1901…2099 (73,000 days): the tables tile the days without gaps, and each
         // day converts to a lunar date that converts back to it.
-        let first = try #require(ChineseCalendar.year(startingIn: 1901)).newYear.daysSinceEpoch
+        let first = try #require(Self.calendar.year(startingIn: 1901)).newYear.daysSinceEpoch
         var expectedNext = first
         for year in 1901...2099 {
-            let table = try #require(ChineseCalendar.year(startingIn: year))
+            let table = try #require(Self.calendar.year(startingIn: year))
             #expect(table.months[0].firstDay == expectedNext, "year \(year) does not follow the previous one")
             for month in table.months {
                 #expect((29...30).contains(month.length))
                 for dayIndex in [0, month.length - 1] {
                     let date = CivilDate(daysSinceEpoch: month.firstDay + dayIndex)
-                    let lunar = try #require(ChineseCalendar.lunarDate(of: date))
+                    let lunar = try #require(Self.calendar.lunarDate(of: date))
                     #expect(lunar == Self.lunar(month.number, dayIndex + 1, leap: month.isLeap))
-                    #expect(ChineseCalendar.gregorianDate(of: lunar, inChineseYearStartingIn: year) == date)
+                    #expect(Self.calendar.gregorianDate(of: lunar, inChineseYearStartingIn: year) == date)
                 }
             }
             expectedNext = table.endDay
@@ -239,7 +241,7 @@ import Testing
         #expect(fixture.count == 199)
         for year in 1901...2099 {
             let reference = try #require(fixture[year], "no row for \(year)")
-            let table = try #require(ChineseCalendar.year(startingIn: year))
+            let table = try #require(Self.calendar.year(startingIn: year))
             let ours = FixtureYear(
                 newYear: table.newYear, leapMonth: table.leapMonth ?? 0, lengths: table.months.map(\.length))
             if let expected = Self.lunardateErrata[year] ?? Self.foundationDeviations[year] {

@@ -1,16 +1,19 @@
 import Testing
+import TicklerTestSupport
 
 @testable import TicklerCore
+@testable import TicklerInput
 
 @Suite struct ConfigParserTests {
     /// The diagnostics of parsing `text` as `etc/tickler.yaml`, one line each, in reading order.
     func diagnostics(_ text: String) -> [String] {
-        let (_, diagnostics) = ConfigParser.parse(SourceText(path: "etc/tickler.yaml", text: text))
+        let (_, diagnostics) = ConfigParser.parse(SourceText(path: "etc/tickler.yaml", text: text), zones: systemZones)
         return diagnostics.sorted.flatMap { $0.description.split(separator: "\n").map(String.init) }
     }
 
     func parse(_ text: String) throws -> Config {
-        let (config, diagnostics) = ConfigParser.parse(SourceText(path: "etc/tickler.yaml", text: text))
+        let (config, diagnostics) = ConfigParser.parse(
+            SourceText(path: "etc/tickler.yaml", text: text), zones: systemZones)
         #expect(diagnostics.all.isEmpty, "\(diagnostics.all)")
         return try #require(config)
     }

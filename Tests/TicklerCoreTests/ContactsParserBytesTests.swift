@@ -2,11 +2,12 @@ import Testing
 import TicklerTestSupport
 
 @testable import TicklerCore
+@testable import TicklerInput
 
 /// CSV contact files are read from their bytes in place (`ContactsParser.parseCSV`), not through a
 /// `SourceText`; what comes out must be what the `SourceText` way gives, problems included.
 @Suite struct ContactsParserBytesTests {
-    let context = ContactsContext(owners: ["li.na"])
+    let context = ContactsContext(owners: ["li.na"], zones: systemZones)
 
     func throughSourceText(_ bytes: [UInt8], path: String = "c.csv") -> (contacts: [Contact], diagnostics: [String]) {
         switch SourceText.decode(bytes, path: path) {
@@ -32,7 +33,7 @@ import TicklerTestSupport
         // Through the loader, which falls back to the `SourceText` way when the bytes are not text.
         let config = Array("timezone: UTC\nowners: { li.na: { name: 李娜 } }\ncontacts: [c.csv]\n".utf8)
         let reader = MemoryReader(files: ["t.yaml": config, "c.csv": bytes])
-        let (workspace, diagnostics) = WorkspaceLoader.load(configPath: "t.yaml", reader: reader)
+        let (workspace, diagnostics) = WorkspaceLoader.load(configPath: "t.yaml", reader: reader, zones: systemZones)
         #expect(workspace?.contacts == expected.contacts)
         #expect(diagnostics.all.map(\.description).filter { $0.hasPrefix("c.csv") } == expected.diagnostics)
     }

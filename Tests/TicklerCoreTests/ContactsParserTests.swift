@@ -1,9 +1,11 @@
 import Testing
+import TicklerTestSupport
 
 @testable import TicklerCore
+@testable import TicklerInput
 
 @Suite struct ContactsParserTests {
-    let context = ContactsContext(owners: ["li.na", "wang.qiang", "emily.carter"])
+    let context = ContactsContext(owners: ["li.na", "wang.qiang", "emily.carter"], zones: systemZones)
 
     func parse(_ path: String, _ text: String) -> (contacts: [Contact], diagnostics: Diagnostics) {
         ContactsParser.parse(SourceText(path: path, text: text), context: context)
@@ -105,7 +107,7 @@ import Testing
                 "x.csv:3:3: note: the configured owners are 'emily.carter', 'li.na' or 'wang.qiang'",
             ])
         let none = ContactsParser.parse(
-            SourceText(path: "x.csv", text: "id,owner\na,li.na\n"), context: .init(owners: []))
+            SourceText(path: "x.csv", text: "id,owner\na,li.na\n"), context: .init(owners: [], zones: systemZones))
         #expect(
             lines(none.diagnostics) == [
                 "x.csv:2:3: error: unknown owner 'li.na'",
@@ -222,7 +224,7 @@ import Testing
             var text = header
             for _ in 0..<next(40) { text += Self.fragments[next(Self.fragments.count)] }
             let (contacts, diagnostics) = ContactsParser.parse(
-                SourceText(path: path, text: text), context: ContactsContext(owners: ["li.na"]))
+                SourceText(path: path, text: text), context: ContactsContext(owners: ["li.na"], zones: systemZones))
             for contact in contacts {
                 #expect(!contact.id.isEmpty)
                 #expect(contact.id.unicodeScalars.allSatisfy { $0.isASCII && $0.value > 0x20 && $0 != "/" })

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
+import TicklerTestSupport
 
 @testable import TicklerCore
+@testable import TicklerInput
 
 /// The example contact files in `etc/` must load cleanly under the example configuration's owners.
 @Suite struct ExampleContactsTests {
@@ -9,7 +11,7 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    let context = ContactsContext(owners: ["li.na", "wang.qiang", "zhao.min", "emily.carter"])
+    let context = ContactsContext(owners: ["li.na", "wang.qiang", "zhao.min", "emily.carter"], zones: systemZones)
 
     func load(_ name: String) throws -> (contacts: [Contact], diagnostics: Diagnostics) {
         let url = Self.root.appendingPathComponent("etc").appendingPathComponent(name)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TicklerCore
+@testable import TicklerInput
 
 /// The templates shipped in `templates/` compile cleanly for every rule kind that uses them.
 @Suite struct ExampleTemplatesTests {

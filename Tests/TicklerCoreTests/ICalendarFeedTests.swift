@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TicklerCore
+@testable import TicklerReports
 
 @Suite struct ICalendarFeedTests {
     /// The octets of each physical line, split at CRLF (the last, empty piece after the final CRLF dropped).

@@ -3,6 +3,7 @@ import Testing
 import TicklerTestSupport
 
 @testable import TicklerCore
+@testable import TicklerMessages
 
 /// The email bytes, read back by Python's `email` package (an independent RFC 5322/MIME parser).
 @Suite struct MailComposerTests {

@@ -2,6 +2,8 @@ import Testing
 import TicklerTestSupport
 
 @testable import TicklerCore
+@testable import TicklerInput
+@testable import TicklerMessages
 
 @Suite struct MessageRendererTests {
     /// A workspace loaded from files in memory, as `tickler render` loads it from disk.
@@ -30,10 +32,10 @@ import TicklerTestSupport
             ]
             for (name, text) in templates { files["templates/" + name] = text }
             let (loaded, diagnostics) = WorkspaceLoader.load(
-                configPath: "etc/tickler.yaml", reader: MemoryReader(files))
+                configPath: "etc/tickler.yaml", reader: MemoryReader(files), zones: systemZones)
             #expect(diagnostics.all.filter { $0.severity == .error }.map(\.description) == [])
             workspace = try #require(loaded)
-            schedule = Schedule(config: workspace.config, contacts: workspace.contacts)
+            schedule = Schedule(config: workspace.config, contacts: workspace.contacts, zones: systemZones)
             renderer = MessageRenderer(workspace: workspace, schedule: schedule)
         }
 

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TicklerCore
+@testable import TicklerReports
 
 @Suite struct OccurrenceJSONTests {
     @Test func timestampsAreWrittenAsTimestampFormatWritesThem() {

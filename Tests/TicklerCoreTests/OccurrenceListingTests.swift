@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TicklerCore
+@testable import TicklerReports
 
 @Suite struct OccurrenceListingTests {
     typealias F = ScheduleFixture

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TicklerCore
+@testable import TicklerInput
 
 /// `ParallelMap`: results in the items' order whichever lane computes them, and `stream` hands each
 /// result over in order while later ones are still being computed.

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TicklerCore
+@testable import TicklerInput
 
 /// `ContactBuilder.isPlainASCIIAddress`, the quick yes for common addresses that every CSV row's
 /// email goes through: what it accepts, where its limits are, and that `EmailAddress.validate`

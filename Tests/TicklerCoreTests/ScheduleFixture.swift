@@ -1,6 +1,8 @@
 import Testing
+import TicklerTestSupport
 
 @testable import TicklerCore
+@testable import TicklerInput
 
 /// Builds a schedule from configuration and contact YAML text, as the loader would.
 struct ScheduleFixture {
@@ -18,14 +20,15 @@ struct ScheduleFixture {
             rules:
             \(rules)
             """
-        let (parsed, diagnostics) = ConfigParser.parse(SourceText(path: "t.yaml", text: text))
+        let (parsed, diagnostics) = ConfigParser.parse(SourceText(path: "t.yaml", text: text), zones: systemZones)
         #expect(diagnostics.all.map(\.description) == [])
         let config = try #require(parsed)
         let (contacts, contactDiagnostics) = ContactsParser.parse(
-            SourceText(path: "c.yaml", text: contacts), context: ContactsContext(owners: Set(config.owners.keys)))
+            SourceText(path: "c.yaml", text: contacts),
+            context: ContactsContext(owners: Set(config.owners.keys), zones: systemZones))
         #expect(contactDiagnostics.all.map(\.description) == [])
-        workspace = Workspace(config: config, contacts: contacts, templates: [:])
-        schedule = Schedule(config: config, contacts: contacts)
+        workspace = Workspace(config: config, contacts: contacts, templates: [:], zones: systemZones)
+        schedule = Schedule(config: config, contacts: contacts, zones: systemZones)
     }
 
     static let owners = """

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TicklerTestSupport
 
 @testable import TicklerCore
 
@@ -18,7 +19,7 @@ import Testing
                 id: "c\(index)", timezone: zones[index < 16_384 ? index % 3 : zones.count - 1 - index % zones.count],
                 owner: owners[(index / 3) % owners.count], location: location)
         }
-        let schedule = Schedule(config: fixture.workspace.config, contacts: contacts)
+        let schedule = Schedule(config: fixture.workspace.config, contacts: contacts, zones: systemZones)
         let ownerIDs = schedule.ownerList.map(\.id)
         for (index, contact) in contacts.enumerated() {
             #expect(schedule.contactZone(index).identifier == contact.timezone ?? "Asia/Shanghai", "contact \(index)")
@@ -40,7 +41,7 @@ import Testing
                 id: String(repeating: "x", count: index % 13) + "c\(index)",
                 birthday: PartialDate(year: 1980, month: 1 + index % 12, day: 1 + index % 28), location: location)
         }
-        let schedule = Schedule(config: fixture.workspace.config, contacts: contacts)
+        let schedule = Schedule(config: fixture.workspace.config, contacts: contacts, zones: systemZones)
         let now = try #require(Timestamp.parse("2027-03-01T00:00:00Z"))
         let scheduled = schedule.scheduled(in: now..<(now + 366 * 86_400), history: .init(), now: now)
         let occurrences = scheduled.occurrences

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
+import TicklerTestSupport
 
 @testable import TicklerCore
+@testable import TicklerReports
 
 /// `ScheduledOccurrences` — the compact entries `Schedule` computes — against the `Occurrence`s
 /// they stand for: the same keys, the same fields, the same JSON bytes.
@@ -83,7 +85,7 @@ import Testing
         config.rules[0].name = "greet\\ing\u{2028}"
         var contacts = fixture.workspace.contacts
         contacts[0].id = "acme\"zhang"
-        let schedule = Schedule(config: config, contacts: contacts)
+        let schedule = Schedule(config: config, contacts: contacts, zones: systemZones)
         let now = try #require(Timestamp.parse("2027-02-27T00:00:00Z"))
         let scheduled = schedule.scheduled(
             in: now..<(now + 40 * 86_400), history: Schedule.History(events: EventIndex(events)), now: now)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TicklerCore
+import TicklerInput
 
 /// `etc/tickler.schema.json` lists exactly the keys and values the loader accepts, so editors that
 /// complete from the schema never suggest a key `tickler check` rejects, nor miss one it takes.

@@ -2,6 +2,7 @@ import Mustache
 import Testing
 
 @testable import TicklerCore
+@testable import TicklerInput
 
 @Suite struct TemplateCompilerTests {
     static var customer: [String: Any] { ["contact": ["name": "张三"], "owner": ["name": "李娜"]] }

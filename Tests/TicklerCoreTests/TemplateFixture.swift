@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TicklerCore
+@testable import TicklerInput
 
 /// Compiles template text in memory and returns the diagnostics as printed lines, so tests can
 /// assert whole lines (a wrong column fails).

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TicklerCore
+@testable import TicklerInput
 
 @Suite struct TemplateScannerTests {
     static let syntaxErrors: [TemplateCase] = [

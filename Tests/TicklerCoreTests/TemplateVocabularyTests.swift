@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TicklerCore
+@testable import TicklerInput
 
 @Suite struct TemplateVocabularyTests {
     static let common = [

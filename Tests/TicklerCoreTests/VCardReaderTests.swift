@@ -1,9 +1,11 @@
 import Testing
+import TicklerTestSupport
 
 @testable import TicklerCore
+@testable import TicklerInput
 
 @Suite struct VCardReaderTests {
-    let context = ContactsContext(owners: ["li.na", "wang.qiang", "emily.carter"])
+    let context = ContactsContext(owners: ["li.na", "wang.qiang", "emily.carter"], zones: systemZones)
 
     func read(_ vCardLines: [String], lineEnd: String = "\r\n") -> (contacts: [Contact], messages: [String]) {
         let text = vCardLines.map { $0 + lineEnd }.joined()

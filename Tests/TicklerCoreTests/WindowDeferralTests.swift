@@ -1,5 +1,6 @@
 import Testing
 import TicklerCore
+import TicklerTestSupport
 
 @Suite struct WindowDeferralTests {
     static func window(_ text: String) throws -> Window {
@@ -7,7 +8,7 @@ import TicklerCore
     }
 
     static func deferred(_ instant: String, _ windowText: String, in zoneName: String) throws -> String {
-        let zone = try #require(ZoneRules.named(zoneName))
+        let zone = try #require(systemZones.rules(named: zoneName))
         let start = try #require(Timestamp.parse(instant))
         let result = try window(windowText).nextOpening(atOrAfter: start, in: zone)
         return Timestamp.format(result, offset: zone.offset(at: result))
@@ -90,7 +91,7 @@ import TicklerCore
     }
 
     @Test func aWindowWithoutDaysNeverOpensAndLeavesTheInstant() throws {
-        let zone = try #require(ZoneRules.named("Asia/Shanghai"))
+        let zone = try #require(systemZones.rules(named: "Asia/Shanghai"))
         let window = Window(
             spans: [.init(start: TimeOfDay(hour: 9, minute: 0), end: TimeOfDay(hour: 18, minute: 0), weekdays: [])],
             text: "")
@@ -122,7 +123,7 @@ import TicklerCore
         let window = try Self.window(windowText)
         var random = ZoneRulesTests.SplitMix(state: 42)
         for zoneName in ["Asia/Shanghai", "Asia/Kathmandu", "UTC"] {
-            let zone = try #require(ZoneRules.named(zoneName))
+            let zone = try #require(systemZones.rules(named: zoneName))
             for _ in 0..<60 {
                 let instant = Int64.random(in: 1_800_000_000...1_900_000_000, using: &random)
                 let result = window.nextOpening(atOrAfter: instant, in: zone)
@@ -139,7 +140,7 @@ import TicklerCore
     /// In zones with DST: never earlier, within 8 days, and already inside (deferring again keeps it).
     @Test(arguments: ["America/New_York", "Australia/Lord_Howe", "America/Santiago", "Pacific/Chatham"])
     func deferredInstantsAreInsideAndDeferringAgainKeepsThem(zoneName: String) throws {
-        let zone = try #require(ZoneRules.named(zoneName))
+        let zone = try #require(systemZones.rules(named: zoneName))
         let windows = try ["09:00-18:00 mon-fri", "22:00-02:00 sat", "02:00-03:00", "00:00-01:00", "01:30-02:45 sun"]
             .map(Self.window)
         var random = ZoneRulesTests.SplitMix(state: 7)

@@ -1,9 +1,11 @@
 import Testing
+import TicklerTestSupport
 
 @testable import TicklerCore
+@testable import TicklerInput
 
 @Suite struct YAMLContactsReaderTests {
-    let context = ContactsContext(owners: ["li.na", "wang.qiang", "emily.carter"])
+    let context = ContactsContext(owners: ["li.na", "wang.qiang", "emily.carter"], zones: systemZones)
 
     func read(_ text: String) -> (contacts: [Contact], messages: [String]) {
         let (contacts, diagnostics) = ContactsParser.parse(SourceText(path: "c.yaml", text: text), context: context)

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
+import TicklerTestSupport
 
 @testable import TicklerCore
+@testable import TicklerInput
 
 /// Zone tables come from the system's zone database (TZif files and their POSIX TZ footers). Held
 /// to Python's `zoneinfo`, an independent reader of the same files: every zone the database lists,
@@ -51,11 +53,11 @@ import Testing
     }
 
     @Test func everyZoneAgreesWithPythonsZoneinfo() throws {
-        let names = ZoneNames.known.sorted()
+        let names = systemZones.knownNames.sorted()
         try #require(names.count > 400, "the zone database lists \(names.count) zones")
         var queries: [(name: String, instants: [Int64])] = []
         for name in names {
-            let zone = try #require(ZoneRules.named(name), "\(name) is listed but cannot be read")
+            let zone = try #require(systemZones.rules(named: name), "\(name) is listed but cannot be read")
             var instants = Array(stride(from: ZoneRules.tableStart, to: ZoneRules.tableEnd, by: 73 * 86_400 + 25_200))
             for transition in zone.transitionInstants { instants += [transition - 1, transition] }
             queries.append((name, instants))
@@ -76,7 +78,7 @@ import Testing
         var disagreements: [String] = []
         for (query, line) in zip(queries, lines) {
             let expected = line.split(separator: " ").dropFirst().map { Int($0)! }
-            let zone = try #require(ZoneRules.named(query.name))
+            let zone = try #require(systemZones.rules(named: query.name))
             for (instant, offset) in zip(query.instants, expected) where zone.offset(at: instant) != offset {
                 disagreements.append("\(query.name) at \(instant): \(zone.offset(at: instant)), zoneinfo \(offset)")
                 break
@@ -89,7 +91,7 @@ import Testing
     /// (2026f here) has British Columbia on UTC−7 all year from November 2026, which the ICU data
     /// built into Foundation (2025b) does not know.
     @Test func theSystemsCurrentRulesApply() throws {
-        let vancouver = try #require(ZoneRules.named("America/Vancouver"))
+        let vancouver = try #require(systemZones.rules(named: "America/Vancouver"))
         let winter = try #require(Timestamp.parse("2027-01-15T12:00:00Z"))
         #expect(vancouver.offset(at: winter) == -7 * 3600)
     }
@@ -99,8 +101,8 @@ import Testing
         "America", "Not/A_Zone",
     ])
     func namesThatAreNotZonesAreUnknown(name: String) {
-        #expect(ZoneRules.named(name) == nil)
-        #expect(!ZoneNames.isKnown(name))
+        #expect(systemZones.rules(named: name) == nil)
+        #expect(!systemZones.isKnown(name))
     }
 }
 

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TicklerTestSupport
 
 @testable import TicklerCore
 
 @Suite struct ZoneRulesTests {
-    static func zone(_ name: String) throws -> ZoneRules { try #require(ZoneRules.named(name)) }
+    static func zone(_ name: String) throws -> ZoneRules { try #require(systemZones.rules(named: name)) }
 
     /// `2027-03-14 02:30` → the date and the minute of the day.
     static func local(_ text: String) throws -> (date: CivilDate, minute: Int) {
@@ -112,9 +113,9 @@ import Testing
         let first = try Self.zone("Europe/London")
         #expect(try Self.zone("Europe/London") === first)
         #expect(first.identifier == "Europe/London")
-        #expect(ZoneRules.named("Europe/Londn") == nil)
-        #expect(ZoneRules.named("") == nil)
-        #expect(ZoneRules.named("Mars/Olympus_Mons") == nil)
+        #expect(systemZones.rules(named: "Europe/Londn") == nil)
+        #expect(systemZones.rules(named: "") == nil)
+        #expect(systemZones.rules(named: "Mars/Olympus_Mons") == nil)
     }
 
     @Test func explicitTablesReadGapsAndOverlaps() {

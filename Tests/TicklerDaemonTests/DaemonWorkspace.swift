@@ -1,5 +1,6 @@
 import Foundation
 import TicklerCore
+import TicklerMessages
 import TicklerStore
 import TicklerTestSupport
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TicklerCore
 import TicklerDelivery
+import TicklerMessages
 import TicklerTestSupport
 
 /// `SMTPTransport` against aiosmtpd on loopback: what arrives, TLS, AUTH, refusals and how each failure

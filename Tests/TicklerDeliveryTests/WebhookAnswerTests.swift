@@ -1,6 +1,7 @@
 import Testing
 import TicklerCore
 import TicklerDelivery
+import TicklerMessages
 import TicklerTestSupport
 
 /// What each answer of a real HTTP receiver means to `WebhookTransport`: HTTP statuses, `Retry-After`,

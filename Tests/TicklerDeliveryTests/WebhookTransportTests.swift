@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TicklerCore
 import TicklerDelivery
+import TicklerMessages
 import TicklerTestSupport
 
 /// `WebhookTransport` against a real HTTP/1.1 receiver on loopback: what arrives, keep-alive, the

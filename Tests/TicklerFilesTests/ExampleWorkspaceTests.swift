@@ -1,13 +1,14 @@
 import Testing
 import TicklerCore
 import TicklerFiles
+import TicklerInput
 import TicklerTestSupport
 
 /// The shipped example (`etc/` and `templates/`) loads from disk with no error and no warning.
 @Suite struct ExampleWorkspaceTests {
     @Test func exampleLoadsCleanly() throws {
         let (workspace, diagnostics) = WorkspaceLoader.load(
-            configPath: RepositoryRoot.path("etc/tickler.yaml"), reader: FileSystemReader())
+            configPath: RepositoryRoot.path("etc/tickler.yaml"), reader: FileSystemReader(), zones: systemZones)
         #expect(diagnostics.all.map(\.description) == [])
         let loaded = try #require(workspace)
         #expect(loaded.config.rules.count == 11)
@@ -23,7 +24,7 @@ import TicklerTestSupport
 
     @Test func exampleHasTheDocumentedMix() throws {
         let (workspace, _) = WorkspaceLoader.load(
-            configPath: RepositoryRoot.path("etc/tickler.yaml"), reader: FileSystemReader())
+            configPath: RepositoryRoot.path("etc/tickler.yaml"), reader: FileSystemReader(), zones: systemZones)
         let contacts = try #require(workspace).contacts
         #expect(contacts.contains { $0.birthday?.month == 2 && $0.birthday?.day == 29 })
         #expect(contacts.contains { $0.lunarBirthday != nil })

@@ -1,5 +1,6 @@
 import Testing
 import TicklerCore
+import TicklerInput
 import TicklerTestSupport
 
 @testable import TicklerFiles

@@ -2,23 +2,26 @@ import Synchronization
 
 /// Conversions between the Chinese calendar (`lunar_birthday`) and Gregorian days.
 ///
-/// Each Chinese year is read from Foundation once, as a `LunarYear` table, and cached for the life of the
-/// process; conversions are then table lookups, cheap enough for every contact.
+/// Each Chinese year is read from Foundation once, as a `LunarYear` table, and kept by this value for
+/// as long as its owner (a `Schedule`) keeps it; conversions are then table lookups, cheap enough for
+/// every contact.
 ///
 /// Foundation's Chinese calendar (ICU's astronomical computation at UTC+8) is checked for 1901–2099 against
 /// an independent table (`Tests/TicklerCoreTests/Fixtures/chinese-calendar-1901-2099.csv`). They agree
 /// except at six month boundaries, all at new moons within minutes of midnight: four before 1929, when
 /// the calendar was reckoned at Beijing's local time rather than UTC+8, and two (2057, 2097) that no
 /// prediction can settle yet. `ChineseCalendarTests` lists and pins them.
-public enum ChineseCalendar {
+public final class ChineseCalendar: Sendable {
     /// The Gregorian years whose Chinese new year the calendar converts.
     public static let supportedYears = 1700...2400
 
-    private static let cache = Mutex<[Int: LunarYear]>([:])
+    private let cache = Mutex<[Int: LunarYear]>([:])
+
+    public init() {}
 
     /// The Chinese year whose new year lies in Gregorian `gregorianYear`, or `nil` outside `supportedYears`.
-    public static func year(startingIn gregorianYear: Int) -> LunarYear? {
-        guard supportedYears.contains(gregorianYear) else { return nil }
+    public func year(startingIn gregorianYear: Int) -> LunarYear? {
+        guard Self.supportedYears.contains(gregorianYear) else { return nil }
         if let cached = cache.withLock({ $0[gregorianYear] }) { return cached }
         // Built outside the lock (Foundation is slow): a race builds a year twice, never differently.
         guard let built = LunarYear.build(startingIn: gregorianYear) else { return nil }
@@ -32,7 +35,7 @@ public enum ChineseCalendar {
     /// ordinary month of that number, and day 30 of a month that has 29 days that year falls on day 29. A
     /// date of an ordinary month never falls in the leap month. `nil` for a month outside 1…12, a day
     /// outside 1…30, or a year outside `supportedYears`.
-    public static func gregorianDate(of date: LunarDate, inChineseYearStartingIn gregorianYear: Int) -> CivilDate? {
+    public func gregorianDate(of date: LunarDate, inChineseYearStartingIn gregorianYear: Int) -> CivilDate? {
         guard (1...12).contains(date.month), (1...30).contains(date.day),
             let year = year(startingIn: gregorianYear)
         else { return nil }
@@ -45,7 +48,7 @@ public enum ChineseCalendar {
 
     /// Every day of Gregorian `gregorianYear` that `date` falls on, in order: none, one or two (a date late
     /// in the 12th month can fall both in January and, a Chinese year later, in December).
-    public static func gregorianDates(of date: LunarDate, inGregorianYear gregorianYear: Int) -> [CivilDate] {
+    public func gregorianDates(of date: LunarDate, inGregorianYear gregorianYear: Int) -> [CivilDate] {
         [gregorianYear - 1, gregorianYear].compactMap { chineseYear in
             gregorianDate(of: date, inChineseYearStartingIn: chineseYear).flatMap {
                 $0.year == gregorianYear ? $0 : nil
@@ -55,7 +58,7 @@ public enum ChineseCalendar {
 
     /// The Chinese month and day of a Gregorian day (`lunar.date` in templates); `nil` outside
     /// `supportedYears`.
-    public static func lunarDate(of day: CivilDate) -> LunarDate? {
+    public func lunarDate(of day: CivilDate) -> LunarDate? {
         let target = day.daysSinceEpoch
         guard var year = year(startingIn: day.year) else { return nil }
         if target < year.months[0].firstDay {

@@ -1,10 +1,7 @@
-import Foundation
-import Synchronization
-
 /// The UTC offsets of one IANA time zone as a table of transitions, for turning local times into instants
 /// and back without asking Foundation on every call.
 ///
-/// The table is read from the system's zone database once per zone (`named(_:)` caches it), covering
+/// The table comes from the zone's TZif file, which a `ZoneDatabase` reads (and caches), covering
 /// 1900-01-01 to 2200-01-01; before and after that range the first and last offsets hold. Lookups are a
 /// binary search over a few hundred transitions: a million local-time conversions take about 30 ms.
 ///
@@ -30,54 +27,20 @@ public final class ZoneRules: Sendable {
     public static let utc = ZoneRules(identifier: "UTC", transitions: [], offsets: [0])
 
     /// A zone from an explicit table, for tests: `offsets` has one more element than `transitions`.
-    init(identifier: String, transitions: [Int64], offsets: [Int]) {
+    package init(identifier: String, transitions: [Int64], offsets: [Int]) {
         precondition(offsets.count == transitions.count + 1, "one offset more than transitions")
         self.identifier = identifier
         self.transitions = transitions
         self.offsets = offsets.map(Int64.init)
     }
 
-    private static let cache = Mutex<[String: ZoneRules]>([:])
-
-    /// The directory of the system's zone database: `$TZDIR`, else `/usr/share/zoneinfo` (Debian's
-    /// `tzdata`, kept current by the system's updates).
-    static let databaseDirectory =
-        ProcessInfo.processInfo.environment["TZDIR"].flatMap { $0.isEmpty ? nil : $0 }
-        ?? "/usr/share/zoneinfo"
-
-    /// The rules of the IANA zone `identifier` (`Asia/Shanghai`, `UTC`) from the system's zone database
-    /// (its TZif file), read on first use and shared afterwards; `nil` for a name the database does
-    /// not have. `UTC` is known without it.
-    ///
-    /// The one file the core reads: the zone rules must be the system's current ones (a country that
-    /// changes its clocks changes them through `tzdata` updates), not the copy of an older database
-    /// built into the toolchain's Foundation.
-    public static func named(_ identifier: String) -> ZoneRules? {
-        if let cached = cache.withLock({ $0[identifier] }) { return cached }
-        // Built outside the lock: two threads may build the same zone once each, and the first one stored wins.
-        guard let rules = read(identifier) else { return nil }
-        return cache.withLock { cache in
-            if let existing = cache[identifier] { return existing }
-            cache[identifier] = rules
-            return rules
-        }
-    }
-
-    private static func read(_ identifier: String) -> ZoneRules? {
-        let parts = identifier.split(separator: "/", omittingEmptySubsequences: false)
-        // A zone name, never a way out of the directory: letters, digits, '_', '-', '+' between slashes.
-        guard !parts.isEmpty,
-            parts.allSatisfy({ part in
-                !part.isEmpty && part != "." && part != ".."
-                    && part.utf8.allSatisfy { $0 < 0x80 && (isalnum(Int32($0)) != 0 || "_-+".utf8.contains($0)) }
-            })
-        else { return nil }
-        if let data = FileManager.default.contents(atPath: databaseDirectory + "/" + identifier),
-            let table = TZif.table(Array(data), from: tableStart, to: tableEnd)
-        {
-            return ZoneRules(identifier: identifier, transitions: table.transitions, offsets: table.offsets)
-        }
-        return identifier == "UTC" ? utc : nil
+    /// The rules of the IANA zone `identifier` from its TZif file's bytes (RFC 8536), or `nil` when they
+    /// are not a TZif file. Reading the file is the caller's (a `ZoneDatabase`'s) work.
+    public init?(identifier: String, tzif bytes: [UInt8]) {
+        guard let table = TZif.table(bytes, from: Self.tableStart, to: Self.tableEnd) else { return nil }
+        self.identifier = identifier
+        transitions = table.transitions
+        offsets = table.offsets.map(Int64.init)
     }
 
     /// The instants at which the offset changes (for tests).

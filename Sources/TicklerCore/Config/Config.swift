@@ -21,12 +21,14 @@ public struct Config: Sendable {
     public var owners: [String: Owner]
     public var channels: [String: Channel]
     public var rules: [Rule]
+    /// The rules of `timezone`, resolved when the configuration was read (UTC when unresolved).
+    public var zoneRules: ZoneRules
 
     public init(
         path: String, timezone: String, language: String = Config.defaultLanguage, statePath: String,
         contactFiles: [SourcePath] = [], templatesDirectory: String, catchUp: TimeSpan = Config.defaultCatchUp,
         retry: RetryPolicy = RetryPolicy(), owners: [String: Owner] = [:], channels: [String: Channel] = [:],
-        rules: [Rule] = []
+        rules: [Rule] = [], zoneRules: ZoneRules = .utc
     ) {
         self.path = path
         self.timezone = timezone
@@ -39,6 +41,7 @@ public struct Config: Sendable {
         self.owners = owners
         self.channels = channels
         self.rules = rules
+        self.zoneRules = zoneRules
     }
 
     public static let defaultLanguage = "zh"
@@ -83,9 +86,4 @@ public struct Owner: Sendable, Hashable {
         self.language = language
         self.location = location
     }
-}
-
-extension Config {
-    /// The rules of `timezone` (checked when the configuration was read), else UTC.
-    public var zoneRules: ZoneRules { ZoneRules.named(timezone) ?? .utc }
 }

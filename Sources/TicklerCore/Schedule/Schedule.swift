@@ -6,26 +6,35 @@
 public struct Schedule: Sendable {
     public let config: Config
     public let contacts: [Contact]
-    let defaultZone: ZoneRules
+    package let defaultZone: ZoneRules
     /// The zones of the contacts, the configuration's first (`contactZone(_:)`).
     let zones: [ZoneRules]
     /// The index in `zones` of each contact's zone, by index in `contacts`.
     let contactZoneIndices: [Int32]
-    let owners: [String: (owner: Owner, zone: ZoneRules)]
+    package let owners: [String: (owner: Owner, zone: ZoneRules)]
     /// The configured owners, each with its zone and the index of its manager here (-1: none).
-    let ownerList: [(id: String, zone: ZoneRules, manager: Int)]
+    package let ownerList: [(id: String, zone: ZoneRules, manager: Int)]
     /// The index in `ownerList` of each contact's owner (-1: none), by index in `contacts`, so the
     /// rules look no owner up by name per contact.
     let contactOwners: [Int32]
+    /// Where the work of building and listing is spread over the cores.
+    let lanes: any Parallelism
+    /// The Chinese calendar's years, read once each and kept while the schedule lives (`lunar_birthday`).
+    public let chineseCalendar = ChineseCalendar()
 
-    public init(config: Config, contacts: [Contact]) {
+    /// - Parameters:
+    ///   - zones: where the zones contacts and owners name are read (the configuration's own is
+    ///     `config.zoneRules`); a zone it does not have is the configuration's.
+    ///   - lanes: how to use the cores (`DispatchLanes` from TicklerInput: all of them).
+    public init(config: Config, contacts: [Contact], zones: any ZoneDatabase, lanes: any Parallelism = SerialLanes()) {
         self.config = config
         self.contacts = contacts
+        self.lanes = lanes
         let fallback = config.zoneRules
         defaultZone = fallback
         var ownerZones: [String: ZoneRules] = [:]
         for name in Set(config.owners.values.compactMap(\.timezone)) {
-            ownerZones[name] = ZoneRules.named(name) ?? fallback
+            ownerZones[name] = zones.rules(named: name) ?? fallback
         }
         let owners = config.owners.mapValues { ($0, $0.timezone.map { ownerZones[$0]! } ?? fallback) }
         self.owners = owners
@@ -41,7 +50,7 @@ public struct Schedule: Sendable {
         // reference count touched per contact.
         let slices = stride(from: 0, to: contacts.count, by: 16_384).map { $0..<min($0 + 16_384, contacts.count) }
         let table = ownerTable
-        let parts = ParallelMap.run(slices) { slice -> (names: [String], zones: [Int32], owners: [Int32]) in
+        let parts = lanes.map(slices) { slice -> (names: [String], zones: [Int32], owners: [Int32]) in
             var seen = ByteTable<Int32>()
             var overflow: [String: Int32] = [:]  // names the small table has no room for
             var names: [String] = []
@@ -81,14 +90,14 @@ public struct Schedule: Sendable {
                     return Int32(zoneNames.count)
                 }
         }
-        zones = [fallback] + ParallelMap.run(zoneNames) { ZoneRules.named($0) ?? fallback }
+        self.zones = [fallback] + lanes.map(zoneNames) { zones.rules(named: $0) ?? fallback }
         contactZoneIndices = Array(
             concatenating: zip(parts, renumbered).map { part, numbers in part.zones.map { numbers[Int($0)] } })
         contactOwners = Array(concatenating: parts.map(\.owners))
     }
 
     /// The zone of the contact at `index` in `contacts` (its own, else the configuration's).
-    func contactZone(_ index: Int) -> ZoneRules { zones[Int(contactZoneIndices[index])] }
+    package func contactZone(_ index: Int) -> ZoneRules { zones[Int(contactZoneIndices[index])] }
 
     /// The inputs that come from the state store.
     public struct History: Sendable {
@@ -140,7 +149,7 @@ public struct Schedule: Sendable {
             if case .date(let trigger) = rule.trigger { DatePlan(trigger, range: range) } else { nil }
         let filtered = !rule.filter.conditions.isEmpty
         let made = Made(rule: Int16(number))
-        return ParallelMap.run(slices) { slice -> ScheduledOccurrences.Part in
+        return lanes.map(slices) { slice -> ScheduledOccurrences.Part in
             var part = ScheduledOccurrences.Part()
             // About one entry per contact (a birthday within a year; a check-in): room made once.
             part.entries.reserveCapacity(slice.count)
@@ -186,7 +195,7 @@ public struct Schedule: Sendable {
     }
 
     /// The id of the person a rule's reminder for a contact goes to.
-    func audienceID(_ recipient: Rule.Recipient, for index: Int) -> String? {
+    package func audienceID(_ recipient: Rule.Recipient, for index: Int) -> String? {
         guard let owner = audienceOwner(recipient, for: index) else { return nil }
         return owner < 0 ? contacts[index].id : ownerList[owner].id
     }

@@ -1,5 +1,6 @@
 import CCurl
 import TicklerCore
+import TicklerMessages
 
 /// One libcurl easy handle, kept alive across transfers so that libcurl reuses its connection.
 ///

@@ -3,6 +3,7 @@ import Testing
 import TicklerTestSupport
 
 @testable import TicklerCore
+@testable import TicklerMessages
 
 /// docs/webhooks.md shows a real generic payload, its real headers, and receiver code that verifies them.
 @Suite struct WebhookDocsTests {

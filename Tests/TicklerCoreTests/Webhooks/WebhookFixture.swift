@@ -3,6 +3,7 @@ import Testing
 import TicklerTestSupport
 
 @testable import TicklerCore
+@testable import TicklerMessages
 
 /// Messages with the awkward text webhook bodies must survive, and readers of the bodies: Foundation's
 /// JSON parser, and Debian's Python for values computed independently of Tickler's code.

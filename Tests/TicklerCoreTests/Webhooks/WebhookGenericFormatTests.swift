@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TicklerCore
+@testable import TicklerMessages
 
 /// `format: generic`: the whole reminder as JSON, Standard Webhooks signing, and the headers.
 @Suite struct WebhookGenericFormatTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TicklerCore
+@testable import TicklerMessages
 
 /// Services' documented length limits: long text is shortened at a Character boundary (an emoji,
 /// a family, a Chinese character are kept whole or dropped whole) and ends in "…".

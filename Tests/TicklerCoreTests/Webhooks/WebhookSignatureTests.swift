@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TicklerCore
+@testable import TicklerMessages
 
 /// DingTalk's and Feishu's signing, checked against Python's hmac/hashlib/base64 following each
 /// service's published sample code; and the base64 decoding `whsec_` secrets need.

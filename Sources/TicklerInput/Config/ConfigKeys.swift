@@ -1,0 +1,42 @@
+import TicklerCore
+
+/// Every key `tickler.yaml` accepts, by the map it appears in. The loader rejects any other key, and
+/// a test keeps `etc/tickler.schema.json` in agreement with these lists.
+public enum ConfigKeys {
+    public static let topLevel = [
+        "timezone", "language", "state", "contacts", "templates", "catch_up", "retry", "owners", "channels",
+        "rules",
+    ]
+    /// `retry:` — the daemon's backoff for transient failures.
+    public static let retry = ["first", "max", "give_up"]
+    public static let owner = ["name", "email", "timezone", "manager", "language"]
+    public static let fileChannel = ["type", "path", "format", "from"]
+    public static let smtpChannel = [
+        "type", "url", "starttls", "username", "password_env", "password_file", "from", "ca_file", "connections",
+        "timeout",
+    ]
+    public static let webhookChannel = [
+        "type", "url", "format", "secret_env", "secret_file", "chat_id", "priority", "ca_file", "connections",
+        "timeout",
+    ]
+    public static let channelTypes = ["file", "smtp", "webhook"]
+    /// The keys of each channel type.
+    public static let channel = ["file": fileChannel, "smtp": smtpChannel, "webhook": webhookChannel]
+
+    /// Keys every rule may use.
+    public static let ruleCommon = ["name", "to", "channel", "template", "where", "at", "window", "catch_up"]
+    /// Keys that belong to one trigger kind, the trigger key itself first.
+    public static let ruleTrigger: [Trigger.Kind: [String]] = [
+        .date: ["date", "before", "feb29"],
+        .after: ["after", "delay", "unless", "repeat", "max_overdue"],
+        .every: ["every", "since", "spread"],
+    ]
+    public static var rule: [String] {
+        ruleCommon + Trigger.Kind.allCases.flatMap { ruleTrigger[$0]! }
+    }
+
+    /// The kind a trigger-specific key belongs to.
+    static func kind(owning key: String) -> Trigger.Kind? {
+        Trigger.Kind.allCases.first { ruleTrigger[$0]!.contains(key) }
+    }
+}

@@ -144,8 +144,12 @@ let package = Package(
         .testTarget(
             name: "TicklerDaemonTests",
             // runs the built `tickler run` against aiosmtpd, an HTTP receiver and real SQLite files;
-            // TicklerStore and TicklerCore to read the state store and derive keys as the daemon does
-            dependencies: ["TicklerTestSupport", "TicklerStore", "TicklerCore", "TicklerMessages"]
+            // TicklerStore and TicklerCore to read the state store and derive keys as the daemon does;
+            // and the daemon's timing in-process, on a clock moved by hand (TicklerDaemon and its seams)
+            dependencies: [
+                "TicklerTestSupport", "TicklerStore", "TicklerCore", "TicklerMessages", "TicklerInput", "TicklerFiles",
+                "TicklerDelivery", "TicklerDaemon", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

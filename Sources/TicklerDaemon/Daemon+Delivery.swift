@@ -43,7 +43,7 @@ extension Daemon {
         }
         var starting: [OutboxWork] = []
         for channel in waiting.keys.sorted() {
-            let limit = loaded.courier.parallelism(of: channel)
+            let limit = loaded.transport.parallelism(of: channel)
             while busy[channel, default: 0] < limit, var rows = waiting[channel], !rows.isEmpty {
                 starting.append(rows.removeFirst())
                 waiting[channel] = rows
@@ -71,12 +71,13 @@ extension Daemon {
 
     /// Delivers attempts committed as `sending`, off the daemon's queue.
     private func start(_ starting: [OutboxWork], numbers: [Int]) {
-        let courier = loaded.courier
+        let transport = loaded.transport
+        let clock = clock
         for (work, number) in zip(starting, numbers) {
             inFlight[work.key] = work.channel
             let started = Date()
             Task(executorPreference: deliveryExecutor) { [self] in
-                let result = await Self.deliver(work, courier: courier)
+                let result = await Self.deliver(work, transport: transport, clock: clock)
                 queue.async { [self] in
                     finish(
                         Attempt(work: work, number: number, result: result, seconds: Date().timeIntervalSince(started)))
@@ -85,11 +86,13 @@ extension Daemon {
         }
     }
 
-    private static func deliver(_ work: OutboxWork, courier: Courier) async -> Result<String, DeliveryFailure> {
+    private static func deliver(
+        _ work: OutboxWork, transport: any DaemonTransport, clock: any DaemonClock
+    ) async -> Result<String, DeliveryFailure> {
         switch work.message {
         case .rendered(let message):
             do throws(DeliveryFailure) {
-                return .success(try await courier.deliver(message, now: Self.now()))
+                return .success(try await transport.deliver(message, now: clock.now()))
             } catch {
                 return .failure(error)
             }
@@ -125,10 +128,10 @@ extension Daemon {
     /// with the start of the attempts that take their slots (one transaction), and then logs them, so
     /// that a log line tells what the store already holds.
     private func recordEnded() {
-        let now = Self.now()
+        let now = clock.now()
         let attempts = ended
         ended = []
-        var ends: [SQLiteStore.AttemptEnd] = []
+        var ends: [AttemptEnd] = []
         var lines: [(Logger.Level, Logger.Message, Logger.Metadata)] = []
         for attempt in attempts {
             let (end, line) = outcome(of: attempt, now: now)
@@ -153,7 +156,7 @@ extension Daemon {
         for attempt in attempts { inFlight[attempt.work.key] = nil }
         for (level, message, metadata) in lines { logger.log(level: level, message, metadata: metadata) }
         if stopping {
-            if inFlight.isEmpty { exitNow() }
+            if inFlight.isEmpty { stopped() }
             return
         }
         if let numbers { start(starting, numbers: numbers) }
@@ -163,7 +166,7 @@ extension Daemon {
 
     /// What an ended attempt means for the store — delivered, retry at a time, failed — and its log line.
     private func outcome(of attempt: Attempt, now: Int64)
-        -> (SQLiteStore.AttemptEnd, (Logger.Level, Logger.Message, Logger.Metadata))
+        -> (AttemptEnd, (Logger.Level, Logger.Message, Logger.Metadata))
     {
         let work = attempt.work
         var metadata: Logger.Metadata = [
@@ -193,7 +196,7 @@ extension Daemon {
             }
         }
         return (
-            SQLiteStore.AttemptEnd(key: work.key, attempt: attempt.number, outcome: outcome), (level, message, metadata)
+            AttemptEnd(key: work.key, attempt: attempt.number, outcome: outcome), (level, message, metadata)
         )
     }
 }

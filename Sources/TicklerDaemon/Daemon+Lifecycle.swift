@@ -7,16 +7,16 @@ import TicklerInput
 import TicklerMessages
 import TicklerStore
 
-/// Signals, file changes, reloads and shutdown.
+/// SIGHUP, file changes, reloads and shutdown.
 extension Daemon {
-    func installSignals() {
-        for (number, handler) in [(SIGHUP, reload), (SIGTERM, shutDown), (SIGINT, shutDown)] as [(Int32, () -> Void)] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler(handler: handler)
-            source.resume()
-            signalSources.append(source)
-        }
+    /// SIGHUP reloads. (SIGTERM and SIGINT belong to the `ServiceGroup` the daemon runs in, which
+    /// shuts it down gracefully.)
+    func installReloadSignal() {
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: queue)
+        source.setEventHandler { [unowned self] in reload() }
+        source.resume()
+        signalSources.append(source)
     }
 
     /// Watches the directories of the configuration, the contact files, the templates and the store.
@@ -80,12 +80,12 @@ extension Daemon {
                 metadata: ["errors": "\(diagnostics.errorCount)"])
             return
         }
-        let now = Self.now()
-        loaded = Loaded(workspace: workspace, environment: configuration.environment)
+        let now = clock.now()
+        loaded = Loaded(workspace: workspace, transport: makeTransport(workspace, configuration.environment))
         attempt("record first-seen times") { () throws(StoreError) in try recordFirstSeen(now: now) }
         replanAll(now: now)
         Self.returnFreedMemory()
-        installWatcher()
+        if configuration.watchesForChanges { installWatcher() }
         logger.info(
             "reloaded",
             metadata: [
@@ -95,27 +95,43 @@ extension Daemon {
         fire()
     }
 
-    /// Stops taking new work; lets deliveries in flight finish (at most `shutdownGrace`), then exits 0.
-    /// An attempt cut off stays `sending` in the outbox and is retried, with the same key, at the
-    /// next start.
+    /// Stops taking new work and lets deliveries in flight finish (at most `shutdownGrace`), then
+    /// ends ``run()``. An attempt cut off stays `sending` in the outbox and is retried, with the same
+    /// key, at the next start.
     func shutDown() {
         guard !stopping else { return }
         stopping = true
         timer?.cancel()
         timer = nil
+        pendingReload?.cancel()
         logger.info("shutting down", metadata: ["in_flight": "\(inFlight.count)"])
-        guard !inFlight.isEmpty else { exitNow() }
-        queue.asyncAfter(deadline: .now() + configuration.shutdownGrace) { [self] in
+        guard !inFlight.isEmpty else { return stopped() }
+        let grace = clock.makeTimer(queue: queue) { [unowned self] in
+            guard running != nil else { return }
             logger.warning(
                 "deliveries still in flight at shutdown; they are retried at the next start",
                 metadata: ["in_flight": "\(inFlight.count)"])
-            exitNow()
+            stopped()
         }
+        grace.arm(at: clock.now() + configuration.shutdownGrace)
+        timer = grace
     }
 
-    func exitNow() -> Never {
+    /// The daemon has stopped: its sources are cancelled and ``run()`` returns.
+    func stopped() {
+        releaseSources()
         logger.info("stopped")
-        Foundation.exit(0)
+        running?.resume()
+        running = nil
+    }
+
+    /// Cancels the timer, the file watcher and the signal source: nothing wakes the daemon again.
+    func releaseSources() {
+        timer?.cancel()
+        timer = nil
+        watcher = nil
+        for source in signalSources { source.cancel() }
+        signalSources = []
     }
 
     static func directory(of path: String) -> String {

@@ -119,7 +119,7 @@ extension Daemon {
             let new = try readNewEvents()
             guard !new.isEmpty else { return }
             let contacts = Set(new.map(\.contact))
-            replan(contacts: contacts, events: Set(new.map(\.id)), now: Self.now())
+            replan(contacts: contacts, events: Set(new.map(\.id)), now: clock.now())
             logger.info("events", metadata: ["contacts": "\(contacts.count)"])
             fire()
         } catch {

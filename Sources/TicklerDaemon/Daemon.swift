@@ -8,12 +8,16 @@ import TicklerInput
 import TicklerMessages
 import TicklerStore
 
-/// `tickler run`: plans occurrences, arms one Dispatch timer at the earliest due instant, moves what
-/// falls due into the durable outbox and delivers it, retries, reloads on edits and SIGHUP, and stops
-/// cleanly on SIGTERM/SIGINT.
+/// The daemon of `tickler run`, as a service: plans occurrences, arms one timer at the earliest due
+/// instant, moves what falls due into the durable outbox and delivers it, retries, reloads on edits
+/// and SIGHUP, and stops cleanly on a graceful shutdown (SIGTERM/SIGINT through its `ServiceGroup`).
 ///
-/// Everything mutable is confined to `queue` (a serial queue; `DispatchSourceTimer` and the other
-/// sources belong to it), which is why the class is `@unchecked Sendable`. Deliveries run as tasks —
+/// It meets the world through three seams, each given to `init`: the clock (``DaemonClock``: the
+/// time and the timer), the state store (``StateStore``) and the transports (``DaemonTransport``,
+/// made for each loaded workspace).
+///
+/// Everything mutable is confined to `queue` (a serial queue; the timer and the other sources
+/// belong to it), which is why the class is `@unchecked Sendable`. Deliveries run as tasks —
 /// transports keep blocking libcurl calls on their own queues — and report back onto `queue`.
 ///
 /// The plan covers `[watermark, horizon)`. The watermark, kept in the store (`scheduled_through`),
@@ -33,11 +37,14 @@ public final class Daemon: @unchecked Sendable {
         /// has passed.
         public var horizonSpan: Int64 = 2 * 86_400
         /// How long SIGTERM waits for deliveries in flight (seconds).
-        public var shutdownGrace: Double = 10
+        public var shutdownGrace: Int64 = 10
         /// How many outbox rows one channel takes from the store at a time.
         public var batch: Int = 200
         /// How long to wait before trying the store again after it failed (seconds).
         public var storeRetryDelay: Int64 = 5
+        /// Whether SIGHUP and edits of the watched files reload (off for a daemon embedded in a test,
+        /// which reloads by calling ``reload()``).
+        public var watchesForChanges = true
 
         /// The retry policy is the configuration's `retry:` (and a reload's).
         public init(configPath: String, environment: [String: String]) {
@@ -51,7 +58,10 @@ public final class Daemon: @unchecked Sendable {
     let queue = DispatchQueue(label: "tickler.daemon")
     /// Where the delivery tasks run their steps (see `SerialTaskExecutor`).
     let deliveryExecutor = SerialTaskExecutor(label: "tickler.delivery")
-    let store: SQLiteStore
+    let store: any StateStore
+    let clock: any DaemonClock
+    /// Makes the transports of a loaded workspace (its channels, with the process environment).
+    let makeTransport: TransportMaker
     /// What the daemon works from; replaced whole by a reload that succeeds.
     var loaded: Loaded
     var history = Schedule.History()
@@ -72,7 +82,9 @@ public final class Daemon: @unchecked Sendable {
     /// Channels whose last batch from the store was full: there may be more to take.
     var mayHaveMore: Set<String> = []
     var stopping = false
-    var timer: DispatchSourceTimer?
+    var timer: (any DaemonTimer)?
+    /// The caller of ``run()``, resumed when the daemon has stopped (or could not start).
+    var running: CheckedContinuation<Void, any Error>?
     var watcher: FileWatcher?
     var signalSources: [DispatchSourceSignal] = []
     var pendingReload: DispatchWorkItem?
@@ -80,33 +92,31 @@ public final class Daemon: @unchecked Sendable {
     /// Set when the store failed: the timer wakes then to try again, not sooner.
     var storePausedUntil: Int64?
 
+    /// Makes the transports of a workspace, with the process environment.
+    public typealias TransportMaker = @Sendable (Workspace, _ environment: [String: String]) -> any DaemonTransport
+
     /// - Parameters:
     ///   - workspace: the loaded, checked workspace (`tickler run` reports its errors before starting).
     ///   - store: the state store, opened for writing.
-    public init(configuration: Configuration, workspace: Workspace, store: SQLiteStore, logger: Logger) {
+    ///   - clock: the time and the timer (the wall clock unless a test moves one by hand).
+    ///   - makeTransport: the transports of a workspace, made again on each reload (every channel
+    ///     over libcurl and the file system unless a test gives others).
+    public init(
+        configuration: Configuration, workspace: Workspace, store: any StateStore, clock: any DaemonClock = WallClock(),
+        makeTransport: @escaping TransportMaker = { Courier(channels: $0.config.channels, environment: $1) },
+        logger: Logger
+    ) {
         self.configuration = configuration
         self.store = store
+        self.clock = clock
+        self.makeTransport = makeTransport
         self.logger = logger
-        loaded = Loaded(workspace: workspace, environment: configuration.environment)
+        loaded = Loaded(workspace: workspace, transport: makeTransport(workspace, configuration.environment))
     }
 
-    /// Starts the daemon on its queue and returns; the caller then parks the main thread
-    /// (`dispatchMain()`). Failures to read the store at start-up end the process with exit 1.
-    public func start() {
-        queue.async { [self] in
-            do throws(StoreError) {
-                try begin()
-            } catch {
-                logger.critical("cannot start", metadata: ["error": "\(error.message)"])
-                Foundation.exit(1)
-            }
-        }
-    }
-
-    private func begin() throws(StoreError) {
-        // First, so that a SIGTERM during a long first plan still ends the process cleanly.
-        installSignals()
-        let now = Self.now()
+    func begin() throws(StoreError) {
+        if configuration.watchesForChanges { installReloadSignal() }
+        let now = clock.now()
         history.firstSeen = try store.firstSeen()
         try recordFirstSeen(now: now)
         plannedEventSequence = try store.metaValue(Self.eventsPlannedName).flatMap { Int64($0) } ?? 0
@@ -128,11 +138,8 @@ public final class Daemon: @unchecked Sendable {
                 "planned": "\(agenda.count)", "scheduled_through": "\(Timestamp.format(watermark, offset: 0))",
                 "plan_ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
             ])
-        installWatcher()
-        let timer = DispatchSource.makeTimerSource(queue: queue)
-        timer.setEventHandler { [unowned self] in fire() }
-        timer.resume()
-        self.timer = timer
+        if configuration.watchesForChanges { installWatcher() }
+        timer = clock.makeTimer(queue: queue) { [unowned self] in fire() }
         mayHaveMore = Set(loaded.workspace.config.channels.keys)
         fire()
     }
@@ -140,7 +147,7 @@ public final class Daemon: @unchecked Sendable {
     /// The timer's work: plan further if due, move what fell due into the outbox, deliver, re-arm.
     func fire() {
         guard !stopping else { return }
-        let now = Self.now()
+        let now = clock.now()
         storePausedUntil = nil
         if now >= horizon - configuration.horizonSpan / 2 { extendHorizon(now: now) }
         let due = agenda.popDue(through: now)
@@ -186,7 +193,7 @@ public final class Daemon: @unchecked Sendable {
             if let retry = try store.nextRetryAt(after: now) { next = min(next, retry) }
         }
         if let paused = storePausedUntil { next = paused }
-        timer.schedule(wallDeadline: DispatchWallTime(timespec: timespec(tv_sec: Int(next), tv_nsec: 0)))
+        timer.arm(at: next)
     }
 
     /// Runs a store operation whose failure is logged, not fatal: the timer wakes again after
@@ -198,7 +205,7 @@ public final class Daemon: @unchecked Sendable {
             return true
         } catch {
             logger.error("cannot \(what)", metadata: ["error": "\(error.message)"])
-            storePausedUntil = Self.now() + configuration.storeRetryDelay
+            storePausedUntil = clock.now() + configuration.storeRetryDelay
             return false
         }
     }
@@ -212,7 +219,4 @@ public final class Daemon: @unchecked Sendable {
     static func returnFreedMemory() {
         malloc_trim(0)
     }
-
-    /// The current time in whole seconds since the epoch, read as the store reads it.
-    static func now() -> Int64 { SQLiteStore.now() }
 }

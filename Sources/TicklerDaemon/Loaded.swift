@@ -1,5 +1,4 @@
 import TicklerCore
-import TicklerDelivery
 import TicklerInput
 import TicklerMessages
 
@@ -9,13 +8,13 @@ struct Loaded {
     let workspace: Workspace
     let schedule: Schedule
     let renderer: MessageRenderer
-    let courier: Courier
+    let transport: any DaemonTransport
 
-    init(workspace: Workspace, environment: [String: String]) {
+    init(workspace: Workspace, transport: any DaemonTransport) {
         self.workspace = workspace
         schedule = workspace.schedule()
         renderer = MessageRenderer(workspace: workspace, schedule: schedule)
-        courier = Courier(channels: workspace.config.channels, environment: environment)
+        self.transport = transport
     }
 
     /// The files whose change reloads everything: the configuration, the contact files, and every

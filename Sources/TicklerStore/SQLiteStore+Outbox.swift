@@ -41,23 +41,6 @@ extension SQLiteStore {
         }
     }
 
-    /// Records that an attempt to deliver `key` starts at `now` (state `sending`, one more attempt,
-    /// a history row) and returns its number, 1 for the first. Commit this before sending.
-    ///
-    /// The entry must be `pending`, `retry`, or `sending` — an attempt a crash cut off, which is
-    /// then recorded as `interrupted` and attempted again with the same key. Fails with
-    /// ``StoreError/Kind/unknownKey`` or ``StoreError/Kind/wrongState`` (a delivered, failed or
-    /// missed entry is never attempted again).
-    public func beginAttempt(key: String, at now: Int64) throws(StoreError) -> Int {
-        try beginAttempts(keys: [key], at: now)[0]
-    }
-
-    /// ``beginAttempt(key:at:)`` for several keys in one transaction; all or none are recorded.
-    /// Returns the attempt numbers in order.
-    public func beginAttempts(keys: [String], at now: Int64) throws(StoreError) -> [Int] {
-        try recordAttempts(ending: [], beginning: keys, at: now)
-    }
-
     /// Records, in one transaction (one commit to wait for), how the attempts in `ending` ended and
     /// that attempts of `beginning` start — what the daemon does when deliveries end and free their
     /// slots for the next ones. All or nothing. Returns the new attempts' numbers in order.
@@ -100,35 +83,6 @@ extension SQLiteStore {
             seq: nil, key: key, attempt: entry.attempts, startedAt: now, finishedAt: nil, result: nil, detail: nil
         ).insert(db)
         return entry.attempts
-    }
-
-    /// Records how attempt `attempt` of `key` ended, at `now`: delivered (the stored message is
-    /// dropped: it is never sent again), to be retried at a time, or failed for good.
-    ///
-    /// Fails with ``StoreError/Kind/wrongState`` unless `attempt` is the entry's attempt in flight.
-    public func finishAttempt(
-        key: String, attempt: Int, at now: Int64, outcome: AttemptOutcome
-    ) throws(StoreError) {
-        try finishAttempts([AttemptEnd(key: key, attempt: attempt, outcome: outcome)], at: now)
-    }
-
-    /// How one attempt ended, for ``finishAttempts(_:at:)``.
-    public struct AttemptEnd: Sendable {
-        public var key: String
-        public var attempt: Int
-        public var outcome: AttemptOutcome
-
-        public init(key: String, attempt: Int, outcome: AttemptOutcome) {
-            self.key = key
-            self.attempt = attempt
-            self.outcome = outcome
-        }
-    }
-
-    /// ``finishAttempt(key:attempt:at:outcome:)`` for several attempts in one transaction; all or none
-    /// are recorded.
-    public func finishAttempts(_ ends: [AttemptEnd], at now: Int64) throws(StoreError) {
-        _ = try recordAttempts(ending: ends, beginning: [], at: now)
     }
 
     private static func finishAttempt(

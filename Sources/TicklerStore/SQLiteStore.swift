@@ -21,7 +21,7 @@ import GRDB
 /// Every method is synchronous and may block briefly on the file; every error is a ``StoreError``
 /// that names the operation and the file, and never contains a statement's arguments (customer data
 /// stays out of logs: GRDB's `publicStatementArguments` is left `false`).
-public final class SQLiteStore: Sendable {
+public final class SQLiteStore: StateStore {
     /// How long a write waits for another connection's write to finish before failing.
     public static let busyTimeout: TimeInterval = 10
 

@@ -50,18 +50,6 @@ struct HistoryCommand: ParsableCommand {
             Output.write("no deliveries yet\n")
             return
         }
-        let zone = session.workspace.config.zoneRules
-        Output.write(Self.table(entries) { Timestamp.format($0, offset: zone.offset(at: $0)) })
-    }
-
-    static func table(_ entries: [HistoryEntry], time: (Int64) -> String) -> String {
-        TextTable.render(
-            [["TIME", "KEY", "CHANNEL", "ATTEMPT", "OUTCOME", "DETAIL"]]
-                + entries.map {
-                    [
-                        time($0.at), $0.key, $0.channel, $0.attempt.map(String.init) ?? "-", $0.outcome.rawValue,
-                        ($0.detail ?? "").replacingOccurrences(of: "\n", with: " "),
-                    ]
-                })
+        Output.write(HistoryReport.table(entries, zone: session.workspace.config.zoneRules))
     }
 }

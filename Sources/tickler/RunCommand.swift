@@ -2,13 +2,16 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Logging
+import ServiceLifecycle
 import TicklerDaemon
 
 /// `tickler run`: the daemon, in the foreground.
 ///
-/// It runs without Swift concurrency (`TicklerMain` calls it on the main thread, which it parks in
-/// `dispatchMain()`): on Linux, the first task on the global executor starts libdispatch's
+/// The daemon runs as a service in a `ServiceGroup`, which shuts it down gracefully on SIGTERM or
+/// SIGINT. The group's tasks run on a `SerialTaskExecutor` and the main thread is parked in
+/// `dispatchMain()`: on Linux, the first task on the global executor starts libdispatch's
 /// once-a-second check on its thread pools, and an idle daemon would wake every second for good.
+/// The process exits here, the only place that ends it: 0 after a shutdown, 1 when it cannot start.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -49,12 +52,22 @@ struct RunCommand: ParsableCommand {
         }
         let workspace = try Session.workspace(options)
         let store = try Session.store(workspace)
+        let logger = Logger(label: "tickler")
         let daemon = Daemon(
             configuration: Daemon.Configuration(
                 configPath: options.path, environment: ProcessInfo.processInfo.environment),
-            workspace: workspace, store: store, logger: Logger(label: "tickler"))
-        daemon.start()
-        // The daemon lives on its own queue and ends the process itself (exit 0 on SIGTERM).
+            workspace: workspace, store: store, logger: logger)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: daemon)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        Task(executorPreference: SerialTaskExecutor(label: "tickler.service")) {
+            do {
+                try await group.run()
+                Foundation.exit(0)
+            } catch {
+                Foundation.exit(1)
+            }
+        }
         dispatchMain()
     }
 }

@@ -19,11 +19,12 @@ import TicklerTestSupport
         }
     }
 
-    @Test(arguments: [
-        Array("id,name\nc1,张伟\nc2,李娜\nc1,again\n".utf8), [0xEF, 0xBB, 0xBF] + Array("id,name\r\nc1,x\r\n".utf8),
-        [0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF] + Array("id\nc1\n".utf8), Array("id\nc1\n".utf8) + [0xC3, 0x28],
-        Array("id,name\nc1,a".utf8) + [0] + Array("b\n".utf8), [], Array("id,owner\nc1,li.na\nc2,nobody\n".utf8),
-    ])
+    @Test(
+        arguments: [
+            Array("id,name\nc1,张伟\nc2,李娜\nc1,again\n".utf8), [0xEF, 0xBB, 0xBF] + Array("id,name\r\nc1,x\r\n".utf8),
+            [0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF] + Array("id\nc1\n".utf8), Array("id\nc1\n".utf8) + [0xC3, 0x28],
+            Array("id,name\nc1,a".utf8) + [0] + Array("b\n".utf8), [], Array("id,owner\nc1,li.na\nc2,nobody\n".utf8),
+        ] as [[UInt8]])
     func bytesGiveWhatTheSourceTextGives(bytes: [UInt8]) {
         let expected = throughSourceText(bytes)
         if let parsed = ContactsParser.parseCSV(bytes, path: "c.csv", context: context) {

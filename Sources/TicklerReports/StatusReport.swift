@@ -1,0 +1,74 @@
+import Foundation
+import TicklerCore
+import TicklerStore
+
+/// The text of `tickler status`: the next reminder due, the outbox by state and channel, retries,
+/// failures, missed reminders and the latest attempts, with times in the configuration's zone.
+public enum StatusReport {
+    /// - Parameters:
+    ///   - next: the next planned occurrence not yet in the outbox within a week, if any.
+    ///   - zone: the configuration's zone, for the store's times.
+    public static func text(_ status: OutboxStatus, next: Occurrence?, zone: ZoneRules) -> String {
+        let time = HistoryReport.timeWriter(zone)
+        var text = ""
+        if let next {
+            text += "next due: \(next.key) at \(Timestamp.format(next.due, offset: next.offset)) via \(next.channel)\n"
+        } else {
+            text += "next due: nothing in the next 7 days\n"
+        }
+        text += "scheduled through: " + (status.scheduledThrough.map(time) ?? "never (the daemon has not run)") + "\n"
+        text += "due now: \(status.dueNow)\n\n"
+        if status.counts.isEmpty {
+            text += "outbox: empty\n"
+        } else {
+            text += "OUTBOX\n"
+            text += TextTable.render(
+                [["STATE", "CHANNEL", "COUNT"]]
+                    + status.counts.map { [$0.state.rawValue, $0.channel, String($0.count)] })
+        }
+        if !status.retries.isEmpty {
+            text += "\nRETRYING\n"
+            text += TextTable.render(
+                [["KEY", "CHANNEL", "ATTEMPTS", "NEXT", "LAST ERROR"]]
+                    + status.retries.map {
+                        [$0.key, $0.channel, String($0.attempts), time($0.nextAttemptAt), $0.lastError ?? ""]
+                    })
+        }
+        if !status.failures.isEmpty {
+            text += "\nFAILED\n"
+            text += TextTable.render(
+                [["KEY", "CHANNEL", "ATTEMPTS", "AT", "ERROR"]]
+                    + status.failures.map { [$0.key, $0.channel, String($0.attempts), time($0.at), $0.error] })
+        }
+        if !status.missed.isEmpty {
+            text += "\nMISSED\n"
+            text += TextTable.render(
+                [["KEY", "CHANNEL", "REASON"]] + status.missed.map { [$0.key, $0.channel, $0.reason] })
+        }
+        if !status.lastAttempts.isEmpty {
+            text += "\nLATEST ATTEMPTS\n"
+            text += HistoryReport.table(status.lastAttempts, zone: zone)
+        }
+        return text
+    }
+}
+
+/// The table of `tickler history`: one line per attempt, newest first.
+public enum HistoryReport {
+    public static func table(_ entries: [HistoryEntry], zone: ZoneRules) -> String {
+        let time = timeWriter(zone)
+        return TextTable.render(
+            [["TIME", "KEY", "CHANNEL", "ATTEMPT", "OUTCOME", "DETAIL"]]
+                + entries.map {
+                    [
+                        time($0.at), $0.key, $0.channel, $0.attempt.map(String.init) ?? "-", $0.outcome.rawValue,
+                        ($0.detail ?? "").replacingOccurrences(of: "\n", with: " "),
+                    ]
+                })
+    }
+
+    /// RFC 3339 in `zone`, with the offset in force at each instant.
+    static func timeWriter(_ zone: ZoneRules) -> (Int64) -> String {
+        { Timestamp.format($0, offset: zone.offset(at: $0)) }
+    }
+}

@@ -1,0 +1,111 @@
+import TicklerCore
+
+/// What the daemon and the commands need of the state store: events, first-seen times, the
+/// daemon's marks, the outbox and its delivery history. ``SQLiteStore`` is today's implementation;
+/// another (PostgreSQL) conforms to the same requirements and is tested by the same suite.
+///
+/// Every call is one transaction and fails with a ``StoreError`` that says what could not be done
+/// and how to fix it. Times are seconds since the epoch and always come from the caller, whose clock
+/// they are: the store reads none.
+public protocol StateStore: AnyObject, Sendable {
+    // MARK: First-seen times (the start of `every` rules' clocks)
+
+    /// When each contact was first seen, by contact id.
+    func firstSeen() throws(StoreError) -> [String: Int64]
+    /// Records `contacts` as first seen at `at`; a contact already recorded keeps its time.
+    func recordFirstSeen(_ contacts: [String], at: Int64) throws(StoreError)
+
+    // MARK: The daemon's marks
+
+    /// A named value of the store's `meta` table, or `nil`.
+    func metaValue(_ name: String) throws(StoreError) -> String?
+    /// Sets (or, with `nil`, removes) a named value.
+    func setMetaValue(_ value: String?, for name: String) throws(StoreError)
+    /// The instant up to which due occurrences were put in the outbox; `nil` before the first run.
+    func scheduledThrough() throws(StoreError) -> Int64?
+    func setScheduledThrough(_ instant: Int64) throws(StoreError)
+
+    // MARK: Events
+
+    /// Stores a new event recorded at `recordedAt` and returns it with its id.
+    func addEvent(contact: String, type: String, at: Int64, note: String?, recordedAt: Int64) throws(StoreError)
+        -> Event
+    /// Stores `events` in one transaction, all or none; ids already stored are skipped or refused.
+    func importEvents(_ events: [ImportedEvent], recordedAt: Int64) throws(StoreError) -> ImportResult
+    /// The events, of one contact and of one type when given, by time, then by when they were stored.
+    func events(contact: String?, type: String?) throws(StoreError) -> [Event]
+    /// Every event, in no particular order (for callers that index them themselves).
+    func unorderedEvents() throws(StoreError) -> [Event]
+    /// The events stored after sequence number `sequence`, and the highest sequence number stored.
+    func events(afterSequence sequence: Int64) throws(StoreError) -> (events: [Event], last: Int64)
+
+    // MARK: The outbox
+
+    /// Puts `items` in the outbox, skipping keys it has; returns the keys that were new.
+    @discardableResult
+    func enqueue(_ items: [OutboxItem], at now: Int64) throws(StoreError) -> [String]
+    /// In one transaction: how the attempts in `ending` ended, and that attempts of `keys` start
+    /// (state `sending`). Returns the new attempts' numbers in order.
+    func recordAttempts(ending: [AttemptEnd], beginning keys: [String], at now: Int64) throws(StoreError) -> [Int]
+    /// The entries to attempt at `now`, oldest due first, at most `limit`, of one channel or all,
+    /// leaving out the keys in `inFlight`.
+    func dueWork(now: Int64, channel: String?, limit: Int, excluding inFlight: Set<String>) throws(StoreError)
+        -> [OutboxWork]
+    /// When the earliest waiting retry is due (of those due after `instant`, when given).
+    func nextRetryAt(after instant: Int64?) throws(StoreError) -> Int64?
+    /// Which of `keys` the outbox has (in any state).
+    func deliveredKeys(among keys: [String]) throws(StoreError) -> Set<String>
+
+    // MARK: Reading for people
+
+    /// The outbox by state and channel, retries, failures, missed entries and the latest attempts.
+    func status(now: Int64, limit: Int) throws(StoreError) -> OutboxStatus
+    /// Delivery attempts, newest first, of one contact or all.
+    func history(contact: String?, limit: Int) throws(StoreError) -> [HistoryEntry]
+}
+
+/// How one attempt ended, for ``StateStore/recordAttempts(ending:beginning:at:)``.
+public struct AttemptEnd: Sendable {
+    public var key: String
+    public var attempt: Int
+    public var outcome: AttemptOutcome
+
+    public init(key: String, attempt: Int, outcome: AttemptOutcome) {
+        self.key = key
+        self.attempt = attempt
+        self.outcome = outcome
+    }
+}
+
+extension StateStore {
+    /// Records that an attempt to deliver `key` starts at `now` (state `sending`, one more attempt,
+    /// a history row) and returns its number, 1 for the first. Commit this before sending.
+    ///
+    /// The entry must be `pending`, `retry`, or `sending` — an attempt a crash cut off, which is
+    /// then recorded as `interrupted` and attempted again with the same key. Fails with
+    /// ``StoreError/Kind/unknownKey`` or ``StoreError/Kind/wrongState`` (a delivered, failed or
+    /// missed entry is never attempted again).
+    public func beginAttempt(key: String, at now: Int64) throws(StoreError) -> Int {
+        try beginAttempts(keys: [key], at: now)[0]
+    }
+
+    /// ``beginAttempt(key:at:)`` for several keys in one transaction; all or none are recorded.
+    /// Returns the attempt numbers in order.
+    public func beginAttempts(keys: [String], at now: Int64) throws(StoreError) -> [Int] {
+        try recordAttempts(ending: [], beginning: keys, at: now)
+    }
+
+    /// Records how attempt `attempt` of `key` ended, at `now`: delivered (the stored message is
+    /// dropped: it is never sent again), to be retried at a time, or failed for good.
+    ///
+    /// Fails with ``StoreError/Kind/wrongState`` unless `attempt` is the entry's attempt in flight.
+    public func finishAttempt(key: String, attempt: Int, at now: Int64, outcome: AttemptOutcome) throws(StoreError) {
+        try finishAttempts([AttemptEnd(key: key, attempt: attempt, outcome: outcome)], at: now)
+    }
+
+    /// ``finishAttempt(key:attempt:at:outcome:)`` for several attempts in one transaction; all or none
+    /// are recorded.
+    public func finishAttempts(_ ends: [AttemptEnd], at now: Int64) throws(StoreError) {
+        _ = try recordAttempts(ending: ends, beginning: [], at: now)
+    }
+}

@@ -1,5 +1,5 @@
-// libcurl opened on first use (see CCurl.h): a table of its functions, filled once by dlsym, and
-// one forwarding wrapper per function. No other logic lives here.
+// libcurl opened on first use (see CCurl.h): a table of its functions, filled once by dlsym, the
+// version checked, and one forwarding wrapper per function. No other logic lives here.
 #define CURL_DISABLE_TYPECHECK  // curl.h's type-checking macros would rewrite the calls below
 #include "CCurl.h"
 
@@ -8,51 +8,65 @@
 #include <stdio.h>
 #include <string.h>
 
-// Each function used: its name after `curl_`, its result and its parameters.
-#define TICKLER_CURL_FUNCTIONS(X)                                                                      \
-    X(global_init, CURLcode, (long))                                                                   \
-    X(easy_init, CURL *, (void))                                                                       \
-    X(easy_cleanup, void, (CURL *))                                                                    \
-    X(easy_perform, CURLcode, (CURL *))                                                                \
-    X(easy_send, CURLcode, (CURL *, const void *, size_t, size_t *))                                   \
-    X(easy_recv, CURLcode, (CURL *, void *, size_t, size_t *))                                         \
-    X(easy_strerror, const char *, (CURLcode))                                                         \
-    X(easy_header, CURLHcode, (CURL *, const char *, size_t, unsigned int, int, struct curl_header **)) \
-    X(easy_setopt, CURLcode, (CURL *, CURLoption, ...))                                                \
-    X(easy_getinfo, CURLcode, (CURL *, CURLINFO, ...))                                                 \
-    X(slist_append, struct curl_slist *, (struct curl_slist *, const char *))                          \
-    X(slist_free_all, void, (struct curl_slist *))                                                     \
-    X(url, CURLU *, (void))                                                                            \
-    X(url_cleanup, void, (CURLU *))                                                                    \
-    X(url_set, CURLUcode, (CURLU *, CURLUPart, const char *, unsigned int))                            \
-    X(url_get, CURLUcode, (const CURLU *, CURLUPart, char **, unsigned int))                           \
-    X(url_strerror, const char *, (CURLUcode))                                                         \
-    X(free, void, (void *))                                                                            \
-    X(version_info, curl_version_info_data *, (CURLversion))
+// Each function used, by its name after `curl_`. The table's types are the header's own
+// (`__typeof__`), so a wrapper below that disagrees with curl.h fails to compile.
+#define TICKLER_CURL_FUNCTIONS(X) \
+    X(global_init)                \
+    X(easy_init)                  \
+    X(easy_cleanup)               \
+    X(easy_perform)               \
+    X(easy_send)                  \
+    X(easy_recv)                  \
+    X(easy_strerror)              \
+    X(easy_header)                \
+    X(easy_setopt)                \
+    X(easy_getinfo)               \
+    X(slist_append)               \
+    X(slist_free_all)             \
+    X(url)                        \
+    X(url_cleanup)                \
+    X(url_set)                    \
+    X(url_get)                    \
+    X(url_strerror)               \
+    X(free)                       \
+    X(version_info)
 
 struct functions {
-#define FIELD(name, result, parameters) result(*name) parameters;
+#define FIELD(name) __typeof__(curl_##name) *name;
     TICKLER_CURL_FUNCTIONS(FIELD)
 #undef FIELD
 };
 
-/// Opens `library` and fills `functions`; on failure writes why to `error` and returns 0.
+/// Opens `library`, fills `functions` and checks the version; on failure writes why (and what to
+/// install) to `error` and returns 0.
 static int open_library(const char *library, struct functions *functions, char *error, size_t size) {
     void *handle = dlopen(library, RTLD_NOW | RTLD_LOCAL);
     if (handle == NULL) {
-        snprintf(error, size, "cannot load %s (%s); install Debian's libcurl4", library, dlerror());
+        snprintf(error, size, "cannot load %s (%s); install it: apt-get install libcurl4", library, dlerror());
         return 0;
     }
-#define LOOK_UP(name, result, parameters)                                                            \
-    *(void **)&functions->name = dlsym(handle, "curl_" #name);                                     \
-    if (functions->name == NULL) {                                                                 \
-        snprintf(error, size, "cannot use %s: it has no curl_%s (libcurl 7.83 or later is needed)", \
-                 library, #name);                                                                  \
-        dlclose(handle);                                                                           \
-        return 0;                                                                                  \
+#define LOOK_UP(name)                                                                                  \
+    *(void **)&functions->name = dlsym(handle, "curl_" #name);                                       \
+    if (functions->name == NULL) {                                                                   \
+        snprintf(error, size,                                                                        \
+                 "cannot use %s: it has no curl_%s (libcurl " TICKLER_CURL_MINIMUM " or later is needed; " \
+                 "apt-get install libcurl4)",                                                        \
+                 library, #name);                                                                    \
+        dlclose(handle);                                                                             \
+        return 0;                                                                                    \
     }
     TICKLER_CURL_FUNCTIONS(LOOK_UP)
 #undef LOOK_UP
+    const curl_version_info_data *info = functions->version_info(CURLVERSION_NOW);
+    if (info == NULL || info->version_num < TICKLER_CURL_MINIMUM_NUM) {
+        snprintf(error, size,
+                 "cannot use %s: it is libcurl %s, older than " TICKLER_CURL_MINIMUM
+                 ", which the options Tickler sets need (CURLOPT_PROTOCOLS_STR); install a newer one: "
+                 "apt-get install libcurl4",
+                 library, info != NULL && info->version != NULL ? info->version : "of an unknown version");
+        dlclose(handle);
+        return 0;
+    }
     return 1;
 }
 
@@ -108,7 +122,7 @@ void tickler_curl_url_cleanup(CURLU *url) {
 CURLUcode tickler_curl_url_set(CURLU *url, CURLUPart part, const char *content, unsigned int flags) {
     return LOADED ? curl.url_set(url, part, content, flags) : CURLUE_OUT_OF_MEMORY;
 }
-CURLUcode tickler_curl_url_get(const CURLU *url, CURLUPart part, char **content, unsigned int flags) {
+CURLUcode tickler_curl_url_get(CURLU *url, CURLUPart part, char **content, unsigned int flags) {
     return LOADED ? curl.url_get(url, part, content, flags) : CURLUE_OUT_OF_MEMORY;
 }
 const char *tickler_curl_url_strerror(CURLUcode code) {

@@ -279,6 +279,9 @@ public struct DeliveryFailure: Error, Sendable, Hashable, CustomStringConvertibl
         case CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CRL_BADFILE, CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT,
             CURLE_NOT_BUILT_IN, CURLE_BAD_FUNCTION_ARGUMENT, CURLE_UNKNOWN_OPTION:
             return (.configuration, false)
+        case CURLE_FAILED_INIT:
+            // libcurl could not be loaded (or initialized): waiting does not install it.
+            return (.configuration, false)
         case CURLE_LOGIN_DENIED, CURLE_AUTH_ERROR, CURLE_REMOTE_ACCESS_DENIED:
             return (.authentication, false)
         case CURLE_TOO_MANY_REDIRECTS:

@@ -111,10 +111,9 @@ final class SMTPSession {
         if replies[0].code >= 400 { return .refuse(replies[0], refused: [], ending: .reset) }
         let refused = refused(replies, recipients: recipients)
         let dataReply = replies.count == recipients + 2 ? replies[recipients + 1] : nil
-        if refused.count == recipients {
+        if refused.count == recipients, let last = refused.last {
             // A server that asks for the message anyway gets an empty one, ended at once.
-            return .refuse(
-                refused.last!.reply, refused: refused, ending: dataReply?.code == 354 ? .emptyMessage : .reset)
+            return .refuse(last.reply, refused: refused, ending: dataReply?.code == 354 ? .emptyMessage : .reset)
         }
         guard let dataReply, dataReply.code == 354 else {
             return .refuse(dataReply ?? replies[replies.count - 1], refused: refused, ending: .reset)

@@ -34,6 +34,7 @@ struct CheckCommand: ParsableCommand {
             Output.printError("\(path): \(errors) \(errors == 1 ? "error" : "errors") found")
             throw ExitCode(1)
         }
+        try Session.requireCurl(workspace)
         var line = "\(path): ok: \(workspace.summary)"
         let warnings = diagnostics.warningCount
         if warnings > 0 { line += "; \(warnings) \(warnings == 1 ? "warning" : "warnings")" }

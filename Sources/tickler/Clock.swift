@@ -22,6 +22,6 @@ enum Clock {
         return instant
     }
 
-    /// The current time, whole seconds since the epoch, read as the store reads it.
-    static func now() -> Int64 { SQLiteStore.now() }
+    /// The current time, whole seconds since the epoch.
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970.rounded(.down)) }
 }

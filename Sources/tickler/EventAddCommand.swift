@@ -43,7 +43,8 @@ struct EventAddCommand: ParsableCommand {
         var problems: [EventChecks.Problem] = []
         if let problem = checks.contactProblem(contact) { problems.append(problem) }
         if let problem = checks.typeProblem(type) { problems.append(problem) }
-        var instant = SQLiteStore.now()
+        let now = Clock.now()
+        var instant = now
         if let at {
             switch checks.time(at) {
             case .success(let value): instant = value
@@ -63,7 +64,8 @@ struct EventAddCommand: ParsableCommand {
         let event: Event
         do {
             event = try store.addEvent(
-                contact: contact, type: type, at: instant, note: note.flatMap { $0.isEmpty ? nil : $0 })
+                contact: contact, type: type, at: instant, note: note.flatMap { $0.isEmpty ? nil : $0 }, recordedAt: now
+            )
         } catch {
             throw Session.report(error)
         }

@@ -52,7 +52,7 @@ struct EventImportCommand: ParsableCommand {
         let store = try Session.store(workspace)
         let result: ImportResult
         do {
-            result = try store.importEvents(events.rows.map(\.event))
+            result = try store.importEvents(events.rows.map(\.event), recordedAt: Clock.now())
         } catch  where error.kind == .conflictingEvents {
             try fail(conflicts(error.eventIDs, rows: events.rows))
         } catch {

@@ -51,6 +51,7 @@ struct RunCommand: ParsableCommand {
             return handler
         }
         let workspace = try Session.workspace(options)
+        try Session.requireCurl(workspace)
         let store = try Session.store(workspace)
         let logger = Logger(label: "tickler")
         let daemon = Daemon(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TicklerCore
+import TicklerDelivery
 import TicklerFiles
 import TicklerInput
 import TicklerMessages
@@ -13,7 +14,7 @@ struct Session {
     let workspace: Workspace
     let schedule: Schedule
     /// The store, when its file exists (reading commands never create it).
-    let store: SQLiteStore?
+    let store: (any StateStore)?
 
     /// Loads the workspace and opens an existing store; nothing is created or changed.
     static func load(_ options: ConfigOptions, timings: PhaseTimings? = nil) throws -> Session {
@@ -43,8 +44,16 @@ struct Session {
         return workspace
     }
 
+    /// Checks that libcurl loads when a channel needs it (SMTP, webhooks); otherwise reports why,
+    /// with what to install, and exits 1 — at once, not when the first reminder is due.
+    static func requireCurl(_ workspace: Workspace) throws {
+        guard let problem = CurlRequirement.problem(for: workspace.config.channels) else { return }
+        Output.printError("\(workspace.config.path): \(problem)")
+        throw ExitCode(1)
+    }
+
     /// Opens (creating on first use) the store at `state:`; failure is reported and exits 1.
-    static func store(_ workspace: Workspace) throws -> SQLiteStore {
+    static func store(_ workspace: Workspace) throws -> any StateStore {
         do {
             return try SQLiteStore.open(path: workspace.config.statePath)
         } catch {
@@ -53,7 +62,7 @@ struct Session {
     }
 
     /// Opens an existing store without changing it; failure is reported and exits 1.
-    static func readOnlyStore(_ path: String) throws -> SQLiteStore {
+    static func readOnlyStore(_ path: String) throws -> any StateStore {
         do {
             return try SQLiteStore.openForReading(path: path)
         } catch {

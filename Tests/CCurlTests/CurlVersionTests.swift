@@ -1,6 +1,10 @@
 import CCurl
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Pins the libcurl that Tickler opens: new enough, built with the protocols the transports use, with
 /// TLS, and reachable through the typed setopt wrappers in `CCurl.h`; and what is said when it cannot
 /// be opened.
@@ -58,12 +62,49 @@ import Testing
     @Test func aMissingLibraryIsNamedWithWhatToInstall() throws {
         let message = try #require(probeFailure("libcurl-missing.so.4"))
         #expect(message.hasPrefix("cannot load libcurl-missing.so.4 ("))
-        #expect(message.hasSuffix("); install Debian's libcurl4"))
+        #expect(message.hasSuffix("); install it: apt-get install libcurl4"))
     }
 
     @Test func aLibraryWithoutCurlNamesTheFirstMissingFunction() throws {
         let message = try #require(probeFailure("libm.so.6"))
-        #expect(message == "cannot use libm.so.6: it has no curl_global_init (libcurl 7.83 or later is needed)")
+        #expect(
+            message
+                == "cannot use libm.so.6: it has no curl_global_init (libcurl 7.85.0 or later is needed; apt-get install libcurl4)"
+        )
+    }
+
+    /// A libcurl with every function but too old for the options used (a stand-in built here with
+    /// the toolchain's clang, answering 7.83.1 to `curl_version_info`) is refused, naming its version.
+    @Test func aLibcurlOlderThan7_85IsRefusedWithItsVersion() throws {
+        let names = [
+            "global_init", "easy_init", "easy_cleanup", "easy_perform", "easy_send", "easy_recv", "easy_strerror",
+            "easy_header", "easy_setopt", "easy_getinfo", "slist_append", "slist_free_all", "url", "url_cleanup",
+            "url_set", "url_get", "url_strerror", "free",
+        ]
+        let source =
+            names.map { "void *curl_\($0)(void) { return 0; }\n" }.joined()
+                + """
+                struct info { int age; const char *version; unsigned int version_num; };
+                static struct info old = { 10, "7.83.1", 0x075301 };
+                void *curl_version_info(int age) { return &old; }
+
+                """
+        let directory = "/tmp/ccurl-old-\(getpid())"
+        mkdir(directory, 0o700)
+        defer {
+            for name in ["stub.c", "libcurl-old.so.4"] { unlink(directory + "/" + name) }
+            rmdir(directory)
+        }
+        let file = try #require(fopen(directory + "/stub.c", "w"))
+        fputs(source, file)
+        fclose(file)
+        let status = system("clang -shared -fPIC -o \(directory)/libcurl-old.so.4 \(directory)/stub.c")
+        try #require(status == 0, "clang could not build the stand-in library")
+        let message = try #require(probeFailure(directory + "/libcurl-old.so.4"))
+        #expect(
+            message
+                == "cannot use \(directory)/libcurl-old.so.4: it is libcurl 7.83.1, older than 7.85.0, which the options Tickler sets need (CURLOPT_PROTOCOLS_STR); install a newer one: apt-get install libcurl4"
+        )
     }
 
     @Test func easyHandleAcceptsAURLThroughTheStringWrapper() throws {

@@ -30,6 +30,8 @@ import Testing
         (CURLE_TOO_MANY_REDIRECTS.rawValue, "redirect", false),
         (CURLE_UNSUPPORTED_PROTOCOL.rawValue, "configuration", false),
         (CURLE_URL_MALFORMAT.rawValue, "configuration", false),
+        // libcurl could not be loaded: never retried, since waiting installs nothing
+        (CURLE_FAILED_INIT.rawValue, "configuration", false),
     ])
     func libcurlErrorsAreClassifiedByCode(code: UInt32, kind: String, transient: Bool) {
         let failure = curl(CURLcode(rawValue: code))

@@ -1,7 +1,9 @@
 // libcurl for Swift: typed wrappers over its variadic functions (which Swift cannot call), and the
 // library itself opened with dlopen on first use rather than linked. Linking libcurl.so.4 loads it
 // and the thirty libraries it needs (OpenSSL, Kerberos, LDAP, SSH, …) into every process, about
-// 7 ms before `main`; only the daemon and `send-test` deliver anything.
+// 7 ms before `main`; only `check` and `run` (which check at once that it loads, when a channel
+// needs it) and `send-test` open it. A package must still depend on it: Debian's `libcurl4`
+// (`dpkg-shlibdeps` cannot see a library opened with dlopen; see README, "Packaging").
 //
 // Every function is libcurl's of the same name without `tickler_`, forwarded as it is. Until
 // libcurl is loaded (the first call loads it), and if it cannot be, functions returning a code
@@ -16,12 +18,17 @@
 /// The file name libcurl is opened by: its soname.
 #define TICKLER_CURL_LIBRARY "libcurl.so.4"
 
-/// NULL once libcurl is loaded; otherwise why it could not be (dlopen's or dlsym's error, and what
-/// to install). Loads it on the first call; thread-safe.
+/// The oldest libcurl whose options Tickler uses all exist (CURLOPT_PROTOCOLS_STR came in 7.85.0).
+#define TICKLER_CURL_MINIMUM "7.85.0"
+#define TICKLER_CURL_MINIMUM_NUM 0x075500
+
+/// NULL once libcurl is loaded; otherwise why it could not be (dlopen's or dlsym's error, or a
+/// version older than TICKLER_CURL_MINIMUM, and what to install). Loads it on the first call;
+/// thread-safe.
 const char *tickler_curl_load_error(void);
 
-/// Opens `library` and looks up every function used, without keeping them: 1 when all are there,
-/// else 0 with the reason in `error` (for tests of the message).
+/// Opens `library`, looks up every function used and checks its version, without keeping them: 1
+/// when it would do, else 0 with the reason in `error` (for tests of the message).
 int tickler_curl_probe(const char *library, char *error, size_t size);
 
 CURLcode tickler_curl_global_init(long flags);
@@ -38,7 +45,7 @@ void tickler_curl_slist_free_all(struct curl_slist *list);
 CURLU *tickler_curl_url(void);
 void tickler_curl_url_cleanup(CURLU *url);
 CURLUcode tickler_curl_url_set(CURLU *url, CURLUPart part, const char *content, unsigned int flags);
-CURLUcode tickler_curl_url_get(const CURLU *url, CURLUPart part, char **content, unsigned int flags);
+CURLUcode tickler_curl_url_get(CURLU *url, CURLUPart part, char **content, unsigned int flags);
 const char *tickler_curl_url_strerror(CURLUcode code);
 void tickler_curl_free(void *pointer);
 /// curl_version_info(CURLVERSION_NOW): the macro is not imported into Swift.

@@ -354,7 +354,8 @@ public enum CSVReader {
         func scalar(at index: Int) -> Unicode.Scalar {
             var end = index + 1
             while end < b.count, b[end] & 0xC0 == 0x80 { end += 1 }
-            return String(decoding: UnsafeBufferPointer(rebasing: b[index..<end]), as: UTF8.self).unicodeScalars.first!
+            let text = String(decoding: UnsafeBufferPointer(rebasing: b[index..<end]), as: UTF8.self)
+            return text.unicodeScalars.first ?? "\u{FFFD}"
         }
     }
 }

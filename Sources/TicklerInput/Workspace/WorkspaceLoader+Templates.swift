@@ -7,12 +7,12 @@ extension WorkspaceLoader {
     static func loadTemplates(
         _ config: Config, contacts: [Contact], reader: SourceReader, diagnostics: inout Diagnostics
     ) -> [String: [String?: Template]] {
-        guard !config.rules.isEmpty else { return [:] }
+        guard let firstRule = config.rules.first else { return [:] }
         let directory = config.templatesDirectory
         let listing: [String]
         do {
             guard let names = try reader.list(directory) else {
-                let location = config.rules.first!.templateLocation
+                let location = firstRule.templateLocation
                 diagnostics.error(
                     "templates directory '\(directory)' does not exist", at: location,
                     notes: [.init("set 'templates:' in the configuration to the directory holding NAME.txt files")])
@@ -32,8 +32,7 @@ extension WorkspaceLoader {
         var templates: [String: [String?: Template]] = [:]
         var seen = Set<Diagnostic>()
         let byTemplate = Dictionary(grouping: config.rules, by: \.template)
-        for name in byTemplate.keys.sorted() {
-            let rules = byTemplate[name]!
+        for (name, rules) in byTemplate.sorted(by: { $0.key < $1.key }) {
             guard files.contains(name + ".txt") else {
                 let near = Suggestion.nearest(
                     to: name, in: listing.filter { $0.hasSuffix(".txt") }.map { String($0.dropLast(4)) })

@@ -149,6 +149,7 @@ let package = Package(
             dependencies: [
                 "TicklerTestSupport", "TicklerStore", "TicklerCore", "TicklerMessages", "TicklerInput", "TicklerFiles",
                 "TicklerDelivery", "TicklerDaemon", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
     ],

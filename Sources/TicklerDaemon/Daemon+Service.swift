@@ -12,6 +12,8 @@ extension Daemon: Service {
             try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                     queue.async { [self] in
+                        // A shutdown that came before the start: nothing to start.
+                        guard !stopping else { return continuation.resume() }
                         running = continuation
                         do throws(StoreError) {
                             try begin()

@@ -30,7 +30,8 @@ import TicklerTestSupport
         let log = LogRecorder()
         let daemon = try makeDaemon(workspace, log: log)
         let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(services: [.init(service: daemon)], logger: Logger(label: "group")))
+            configuration: ServiceGroupConfiguration(services: [.init(service: daemon)], logger: Logger(label: "group"))
+        )
         let running = Task { try await group.run() }
         try await Poll.until("the daemon to start") { !log.lines(containing: "started").isEmpty }
         await group.triggerGracefulShutdown()

@@ -199,7 +199,7 @@ public struct DeliveryFailure: Error, Sendable, Hashable, CustomStringConvertibl
 
     /// A service that answered success but reported an error in its body (DingTalk or WeCom `errcode`,
     /// Feishu `code`, Telegram `ok: false`, Slack `ok`): transient for its rate-limit codes.
-    package static func service(
+    public static func service(
         _ detail: String, isTransient: Bool, retryAfter: Int64? = nil, channel: String, target: String?,
         operation: String = "posting the message"
     ) -> DeliveryFailure {
@@ -210,7 +210,7 @@ public struct DeliveryFailure: Error, Sendable, Hashable, CustomStringConvertibl
 
     /// A libcurl failure that no server reply explains, classified by its `CURLcode`. Every string in
     /// `secrets` is removed from libcurl's text.
-    package static func curl(
+    public static func curl(
         _ error: CurlError, channel: String, target: String?, operation: String, secrets: [String] = []
     ) -> DeliveryFailure {
         var error = error
@@ -222,7 +222,7 @@ public struct DeliveryFailure: Error, Sendable, Hashable, CustomStringConvertibl
 
     /// An SMTP reply of 400 or more to a command (`reply` is the server's last line, code included):
     /// 4xx transient, 5xx permanent; a refused AUTH is an authentication failure.
-    package static func smtpReply(
+    public static func smtpReply(
         code: Int, reply: String, isAuthentication: Bool = false, channel: String, target: String?,
         operation: String, secrets: [String] = []
     ) -> DeliveryFailure {
@@ -233,14 +233,14 @@ public struct DeliveryFailure: Error, Sendable, Hashable, CustomStringConvertibl
     }
 
     /// Every recipient refused: transient if any refusal was a 4xx.
-    package static func recipientsRefused(
+    public static func recipientsRefused(
         _ refused: [RefusedRecipient], channel: String, target: String?, operation: String
     ) -> DeliveryFailure {
         DeliveryFailure(.recipientsRefused(refused), channel: channel, operation: operation, target: target)
     }
 
     /// A configuration that cannot work; always permanent. `problem` must hold no secret.
-    package static func configuration(
+    public static func configuration(
         _ problem: String, channel: String, target: String?, operation: String
     ) -> DeliveryFailure {
         DeliveryFailure(.configuration(problem), channel: channel, operation: operation, target: target)
@@ -248,7 +248,7 @@ public struct DeliveryFailure: Error, Sendable, Hashable, CustomStringConvertibl
 
     /// A failed file operation: transient for a full disk, I/O errors and running out of descriptors
     /// or memory; permanent otherwise (permissions, a read-only file system, a path that is a file).
-    package static func file(
+    public static func file(
         errno: Int32, action: String, channel: String, directory: String, operation: String = "writing a file"
     ) -> DeliveryFailure {
         DeliveryFailure(.file(errno: errno, action: action), channel: channel, operation: operation, target: directory)

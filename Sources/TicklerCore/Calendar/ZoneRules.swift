@@ -27,7 +27,7 @@ public final class ZoneRules: Sendable {
     public static let utc = ZoneRules(identifier: "UTC", transitions: [], offsets: [0])
 
     /// A zone from an explicit table, for tests: `offsets` has one more element than `transitions`.
-    package init(identifier: String, transitions: [Int64], offsets: [Int]) {
+    public init(identifier: String, transitions: [Int64], offsets: [Int]) {
         precondition(offsets.count == transitions.count + 1, "one offset more than transitions")
         self.identifier = identifier
         self.transitions = transitions

@@ -3,29 +3,32 @@ import Foundation
 /// A small hash table from byte strings to values, looked up without making a `String`: a hash of
 /// the bytes a word at a time (`hash`), open addressing, and the bytes compared. At most 4096 entries; more are not
 /// kept (and then read the slow way). A look-up touches no reference count but the value's.
-package struct ByteTable<Value> {
-    package init() {}
+///
+/// Inlinable, and so specialized for its `Value` where it is used: the CSV reader in TicklerInput looks
+/// values up in it for every cell.
+public struct ByteTable<Value> {
+    @inlinable public init() {}
 
     /// By slot: the entry's hash (0 for an empty slot: hashes are never 0) and its index.
-    private var hashes = [UInt64](repeating: 0, count: 16)
-    private var indices = [Int32](repeating: 0, count: 16)
+    @usableFromInline var hashes = [UInt64](repeating: 0, count: 16)
+    @usableFromInline var indices = [Int32](repeating: 0, count: 16)
     /// By entry: where its key is in `keyBytes`, and its value.
-    private var keyRanges: [Range<Int>] = []
-    private var keyBytes: [UInt8] = []
-    private var values: [Value] = []
+    @usableFromInline var keyRanges: [Range<Int>] = []
+    @usableFromInline var keyBytes: [UInt8] = []
+    @usableFromInline var values: [Value] = []
 
     /// The value of `text`'s UTF-8 bytes.
-    subscript(text: String) -> Value? {
+    @inlinable subscript(text: String) -> Value? {
         var text = text
         return text.withUTF8 { self[$0] }
     }
 
-    package subscript(bytes: UnsafeBufferPointer<UInt8>) -> Value? {
+    @inlinable public subscript(bytes: UnsafeBufferPointer<UInt8>) -> Value? {
         guard let index = find(bytes, hash: Self.hash(bytes)) else { return nil }
         return values[index]
     }
 
-    private func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
+    @inlinable func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
         let mask = hashes.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while hashes[slot] != 0 {
@@ -44,7 +47,7 @@ package struct ByteTable<Value> {
         return nil
     }
 
-    package mutating func insert(_ text: String, _ value: Value) {
+    @inlinable public mutating func insert(_ text: String, _ value: Value) {
         guard values.count < 4096 else { return }
         var text = text
         text.withUTF8 { bytes in
@@ -63,7 +66,7 @@ package struct ByteTable<Value> {
         }
     }
 
-    private mutating func place(_ hash: UInt64, _ index: Int32) {
+    @inlinable mutating func place(_ hash: UInt64, _ index: Int32) {
         let mask = hashes.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while hashes[slot] != 0 { slot = (slot + 1) & mask }
@@ -74,7 +77,7 @@ package struct ByteTable<Value> {
     /// Eight bytes at a time (the last eight overlapping the ones before when the length is not a
     /// multiple of eight), each word mixed in with a multiply: the keys are zone names, owners,
     /// tiers and tag lists, looked up once or twice for each contact.
-    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    @inlinable static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var hash = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
         if let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base)

@@ -23,7 +23,7 @@ public struct Contact: Sendable, Hashable {
     public var lunarBirthday: LunarDate?
     /// `name`, `email`, `phone` and `language` in one allocation; the stored properties above are in
     /// the order that packs them tightest. A million contacts take about 136 bytes each here.
-    @usableFromInline package var text: PackedText
+    public var text: PackedText
 
     public var name: String? {
         get { text[Self.nameSlot] }
@@ -44,7 +44,7 @@ public struct Contact: Sendable, Hashable {
     }
 
     /// Whether the contact has an email address, without making the string.
-    package var hasEmail: Bool { text.contains(Self.emailSlot) }
+    public var hasEmail: Bool { text.contains(Self.emailSlot) }
 
     static let nameSlot = 0
     static let emailSlot = 1
@@ -72,7 +72,7 @@ extension Contact {
     /// A contact from its fields as stored, for the readers of contact files (module TicklerInput):
     /// inlinable, so that a reader builds it in place as the memberwise initializer would.
     @inlinable
-    package init(
+    public init(
         id: String, timezone: String?, tier: String?, owner: String?, location: SourceLocation, tags: [String],
         dates: [String: PartialDate], fields: [String: String], birthday: PartialDate?, lunarBirthday: LunarDate?,
         packed text: PackedText

@@ -78,7 +78,7 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
 
 extension StringProtocol {
     /// The text without leading and trailing spaces and tabs.
-    package var trimmingSpaces: String {
+    public var trimmingSpaces: String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { $0 != " " && $0 != "\t" }) else { return "" }
         let last = scalars.lastIndex(where: { $0 != " " && $0 != "\t" })!

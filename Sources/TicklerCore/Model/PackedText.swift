@@ -10,8 +10,7 @@
 ///
 /// Equality and hashing are those of the strings themselves (canonical equivalence, as `String`'s),
 /// not of the bytes.
-@usableFromInline
-package struct PackedText: Sendable, Hashable {
+public struct PackedText: Sendable, Hashable {
     /// The bytes; `nil` while the encoding is still in an `Arena` being filled (`adopt(_:)`), or
     /// when every string is absent (then `length` is 0).
     private var storage: Storage?
@@ -21,7 +20,7 @@ package struct PackedText: Sendable, Hashable {
     static let count = 4
 
     /// Immutable bytes shared by the packed texts that point into them.
-    package final class Storage: Sendable {
+    public final class Storage: Sendable {
         let bytes: [UInt8]
         init(_ bytes: [UInt8]) { self.bytes = bytes }
     }
@@ -34,7 +33,7 @@ package struct PackedText: Sendable, Hashable {
         self.init(all[0], all[1], all[2], all[3])
     }
 
-    package init(_ first: String?, _ second: String?, _ third: String?, _ fourth: String?) {
+    public init(_ first: String?, _ second: String?, _ third: String?, _ fourth: String?) {
         var (first, second, third, fourth) = (first, second, third, fourth)
         let bytes = Self.withUTF8(&first) { first in
             Self.withUTF8(&second) { second in
@@ -106,18 +105,18 @@ package struct PackedText: Sendable, Hashable {
     }
 
     /// Bytes being collected for many packed texts, which then share them (`adopt`).
-    package struct Arena {
+    public struct Arena {
         package private(set) var bytes: [UInt8] = []
 
         /// An arena with room for `capacity` bytes before it grows (only the pages written are
         /// touched).
-        package init(capacity: Int = 0) {
+        public init(capacity: Int = 0) {
             bytes.reserveCapacity(capacity)
         }
 
         /// A packed text of four strings given as UTF-8 bytes (valid UTF-8), encoded into the arena:
         /// it has its strings only once the arena's storage is made and adopted.
-        package mutating func pack(
+        public mutating func pack(
             _ first: UnsafeBufferPointer<UInt8>?, _ second: UnsafeBufferPointer<UInt8>?,
             _ third: UnsafeBufferPointer<UInt8>?, _ fourth: UnsafeBufferPointer<UInt8>?
         ) -> PackedText {
@@ -141,11 +140,11 @@ package struct PackedText: Sendable, Hashable {
         }
 
         /// The storage that the packed texts made by `pack` adopt.
-        package func storage() -> Storage { Storage(bytes) }
+        public func storage() -> Storage { Storage(bytes) }
     }
 
     /// Points a packed text made by `Arena.pack` at its arena's storage; others are left alone.
-    package mutating func adopt(_ arenaStorage: Storage) {
+    public mutating func adopt(_ arenaStorage: Storage) {
         if storage == nil, length > 0 { storage = arenaStorage }
     }
 
@@ -203,12 +202,12 @@ package struct PackedText: Sendable, Hashable {
         return nil
     }
 
-    @usableFromInline package static func == (lhs: PackedText, rhs: PackedText) -> Bool {
+    public static func == (lhs: PackedText, rhs: PackedText) -> Bool {
         if lhs.storage === rhs.storage, lhs.offset == rhs.offset, lhs.length == rhs.length { return true }
         return lhs.withBytes { a in rhs.withBytes { b in a.elementsEqual(b) } } || lhs.all == rhs.all
     }
 
-    @usableFromInline package func hash(into hasher: inout Hasher) {
+    public func hash(into hasher: inout Hasher) {
         hasher.combine(all)
     }
 }

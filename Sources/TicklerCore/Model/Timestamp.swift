@@ -95,7 +95,7 @@ public enum Timestamp {
 
 extension Int64 {
     /// Division rounding towards negative infinity.
-    package func floorDiv(_ divisor: Int64) -> Int64 {
+    public func floorDiv(_ divisor: Int64) -> Int64 {
         let quotient = self / divisor
         return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }

@@ -60,7 +60,7 @@ public struct EventIndex: Sendable {
     }
 
     /// The event at `position` in the index's storage (the indices of `slice(of:)` are positions).
-    package func event(at position: Int) -> Event { events[position] }
+    public func event(at position: Int) -> Event { events[position] }
 
     /// The latest event of a contact whose type is in `types` (any type when `nil`).
     public func latest(of contact: String, types: [String]?) -> Event? {

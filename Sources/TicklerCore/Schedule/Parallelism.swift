@@ -17,7 +17,8 @@ public struct SerialLanes: Parallelism {
 
 extension Array where Element: Sendable {
     /// `count` elements made with `lanes`: `element(i)` for each index, in slices of `slice`.
-    package init(
+    /// (Inlinable, as the next: specialized for the element where it is used, in other modules too.)
+    @inlinable public init(
         parallelCount count: Int, lanes: any Parallelism, slice: Int = 32_768,
         _ element: @escaping @Sendable (Int) -> Element
     ) {
@@ -33,16 +34,16 @@ extension Array where Element: Sendable {
 }
 
 /// A buffer's address, for tasks that each read or write only their own part of it.
-package struct UncheckedPointer<Element>: @unchecked Sendable {
-    package let pointer: UnsafeMutablePointer<Element>?
-    package init(_ pointer: UnsafeMutablePointer<Element>?) { self.pointer = pointer }
+public struct UncheckedPointer<Element>: @unchecked Sendable {
+    public let pointer: UnsafeMutablePointer<Element>?
+    @inlinable public init(_ pointer: UnsafeMutablePointer<Element>?) { self.pointer = pointer }
 }
 
 extension Array {
     /// The parts of a parallel result one after another. Copied a part at a time: `Array(parts.joined())`
     /// goes through the flattened sequence element by element, which costs as much as computing
     /// the parts for a hundred thousand small ones.
-    package init(concatenating parts: [[Element]]) {
+    @inlinable public init(concatenating parts: [[Element]]) {
         if parts.count == 1 {
             self = parts[0]
             return

@@ -144,8 +144,8 @@ extension Schedule {
 
 /// FNV-1a over the UTF-8 bytes: the same on every run and machine (Swift's `Hasher` is seeded
 /// per process), so a contact's spread offset never moves.
-package enum StableHash {
-    package static func of(_ text: String) -> UInt64 {
+public enum StableHash {
+    public static func of(_ text: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {
             hash ^= UInt64(byte)

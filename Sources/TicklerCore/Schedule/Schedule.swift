@@ -6,14 +6,14 @@
 public struct Schedule: Sendable {
     public let config: Config
     public let contacts: [Contact]
-    package let defaultZone: ZoneRules
+    public let defaultZone: ZoneRules
     /// The zones of the contacts, the configuration's first (`contactZone(_:)`).
     let zones: [ZoneRules]
     /// The index in `zones` of each contact's zone, by index in `contacts`.
     let contactZoneIndices: [Int32]
-    package let owners: [String: (owner: Owner, zone: ZoneRules)]
+    public let owners: [String: (owner: Owner, zone: ZoneRules)]
     /// The configured owners, each with its zone and the index of its manager here (-1: none).
-    package let ownerList: [(id: String, zone: ZoneRules, manager: Int)]
+    public let ownerList: [(id: String, zone: ZoneRules, manager: Int)]
     /// The index in `ownerList` of each contact's owner (-1: none), by index in `contacts`, so the
     /// rules look no owner up by name per contact.
     let contactOwners: [Int32]
@@ -97,7 +97,7 @@ public struct Schedule: Sendable {
     }
 
     /// The zone of the contact at `index` in `contacts` (its own, else the configuration's).
-    package func contactZone(_ index: Int) -> ZoneRules { zones[Int(contactZoneIndices[index])] }
+    public func contactZone(_ index: Int) -> ZoneRules { zones[Int(contactZoneIndices[index])] }
 
     /// The inputs that come from the state store.
     public struct History: Sendable {
@@ -195,7 +195,7 @@ public struct Schedule: Sendable {
     }
 
     /// The id of the person a rule's reminder for a contact goes to.
-    package func audienceID(_ recipient: Rule.Recipient, for index: Int) -> String? {
+    public func audienceID(_ recipient: Rule.Recipient, for index: Int) -> String? {
         guard let owner = audienceOwner(recipient, for: index) else { return nil }
         return owner < 0 ? contacts[index].id : ownerList[owner].id
     }

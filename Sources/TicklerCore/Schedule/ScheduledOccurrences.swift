@@ -9,45 +9,45 @@ import Foundation
 /// sorted and filtered instead, and turn into `Occurrence`s where one is needed
 /// (`occurrences`, `subscript`), or are written straight out (`writeJSON`).
 public struct ScheduledOccurrences: Sendable {
-    package let schedule: Schedule
+    public let schedule: Schedule
     /// The rules the entries point at (`Entry.rule`).
-    package let rules: [Rule]
-    package let events: EventIndex
+    public let rules: [Rule]
+    public let events: EventIndex
     package private(set) var entries: [Entry]
     /// The contacts' ids, one after another (`Entry.contactID`): the listing is in due order, which
     /// visits the contacts in no order at all, and reading each id from its `Contact` would miss
     /// the cache on almost every line; copied as the entries are made (the contact is at hand
     /// then), they are close by.
-    package let contactIDs: [UInt8]
+    public let contactIDs: [UInt8]
     /// The days of the entries' keys, written out once.
-    package let dayTexts: DayTexts
+    public let dayTexts: DayTexts
     /// Each rule's name, channel and `to` as UTF-8, for writing keys and listings.
-    package let ruleTexts: [RuleText]
+    public let ruleTexts: [RuleText]
 
-    package struct RuleText: Sendable {
-        package var name: [UInt8]
-        package var channel: [UInt8]
+    public struct RuleText: Sendable {
+        public var name: [UInt8]
+        public var channel: [UInt8]
         /// Whether keys end in the day (`date` and `every` rules) rather than the event id.
-        package var endsInDay: Bool
+        public var endsInDay: Bool
     }
 
     /// One occurrence, in 48 bytes.
-    package struct Entry: Sendable, Equatable {
-        package var due: Int64
+    public struct Entry: Sendable, Equatable {
+        public var due: Int64
         /// `after`: the base instant the series counts from; `every`: when the clock started.
         var base: Int64 = 0
         /// `date`: the lead in days; `after`: the repeat number; `every`: the cycle.
         var number: Int
-        package var contact: Int32
+        public var contact: Int32
         /// The contact's calendar day, in days since 1970-01-01.
-        package var day: Int32
+        public var day: Int32
         /// `after`: the event's position in the event index; -1 otherwise.
-        package var event: Int32 = -1
+        public var event: Int32 = -1
         /// The recipient's UTC offset at `due`, seconds east.
-        package var offset: Int32
-        package var rule: Int16
+        public var offset: Int32
+        public var rule: Int16
         /// Where the contact's id is in `contactIDs` (set by `Part.nameContact` and `init`).
-        package var contactID: Range<Int32> = 0..<0
+        public var contactID: Range<Int32> = 0..<0
     }
 
     /// Entries made together (a rule's, for a slice of the contacts), with the ids of the contacts
@@ -161,7 +161,7 @@ public struct ScheduledOccurrences: Sendable {
     /// Calls `part` with the UTF-8 bytes of the entry's key, one part after another:
     /// `RULE/CONTACT/YYYY-MM-DD`, `RULE/CONTACT/EVENT-ID` or `RULE/CONTACT/EVENT-ID/N` (as
     /// `Schedule.key` and the `after` trigger write them).
-    package func forEachKeyPart(_ entry: Entry, _ part: (UnsafeBufferPointer<UInt8>) -> Void) {
+    public func forEachKeyPart(_ entry: Entry, _ part: (UnsafeBufferPointer<UInt8>) -> Void) {
         let rule = Int(entry.rule)
         ruleTexts[rule].name.withUnsafeBufferPointer(part)
         part(Self.slash)
@@ -184,9 +184,9 @@ public struct ScheduledOccurrences: Sendable {
 
     /// `YYYY-MM-DD` of each day from `first` on, ten bytes a day, for the days of the entries'
     /// keys (years 1000–9999; others are written as `CivilDate` writes them).
-    package struct DayTexts: Sendable {
+    public struct DayTexts: Sendable {
         var first = 0
-        package var bytes: [UInt8] = []
+        public var bytes: [UInt8] = []
 
         init(_ entries: [Entry]) {
             guard let low = entries.lazy.map(\.day).min(), let high = entries.lazy.map(\.day).max(),
@@ -204,7 +204,7 @@ public struct ScheduledOccurrences: Sendable {
         }
 
         /// Where in `bytes` the text of `day` is; `nil` when it is not written there.
-        package func range(of day: Int32) -> Range<Int>? {
+        public func range(of day: Int32) -> Range<Int>? {
             let start = (Int(day) - first) * 10
             guard start >= 0, start < bytes.count, bytes[start] != 0 else { return nil }
             return start..<(start + 10)

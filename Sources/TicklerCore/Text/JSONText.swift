@@ -14,7 +14,7 @@ public enum JSONText {
     /// need no escape as they are, and for each character that does its escape — `\"`, `\\`, `\n`,
     /// `\r`, `\t`, `\u00XX` for the other control characters, and `\u2028`/`\u2029` (which break
     /// JavaScript string literals). Eight bytes are tested at a time: most text has nothing to escape.
-    package static func escape(_ bytes: UnsafeBufferPointer<UInt8>, write: (UnsafeBufferPointer<UInt8>) -> Void) {
+    public static func escape(_ bytes: UnsafeBufferPointer<UInt8>, write: (UnsafeBufferPointer<UInt8>) -> Void) {
         let (quote, backslash) = (UInt8(ascii: "\""), UInt8(ascii: "\\"))
         var start = 0  // the first byte not yet written
         var index = 0
@@ -48,7 +48,7 @@ public enum JSONText {
     }
 
     /// Whether `escape` writes `bytes` as they are (nothing in them needs an escape).
-    package static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    public static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
         while index < bytes.count {
             index = nextCandidate(in: bytes, from: index)

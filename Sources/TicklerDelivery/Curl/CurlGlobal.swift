@@ -13,16 +13,16 @@ import CCurl
 /// same step: a server closing a connection while libcurl writes must fail that write with EPIPE, not
 /// kill the daemon (libcurl suppresses it per socket on some platforms only, and `CURLOPT_NOSIGNAL`
 /// makes libcurl leave signal handling to the application).
-package enum CurlGlobal {
+public enum CurlGlobal {
     /// Runs the setup once; later calls return the first result at once.
-    package static func initialize() throws(CurlError) {
+    public static func initialize() throws(CurlError) {
         if let reason = loadFailure { throw CurlError(CURLE_FAILED_INIT, detail: reason, call: "dlopen") }
         let code = CURLcode(rawValue: initialized)
         guard code == CURLE_OK else { throw CurlError(code, call: "curl_global_init") }
     }
 
     /// Why libcurl could not be opened (see CCurl.h), or `nil` once it is; opens it on first use.
-    package static var loadFailure: String? { tickler_curl_load_error().map { String(cString: $0) } }
+    public static var loadFailure: String? { tickler_curl_load_error().map { String(cString: $0) } }
 
     /// The `CURLcode` that `curl_global_init` returned.
     private static let initialized: UInt32 = {

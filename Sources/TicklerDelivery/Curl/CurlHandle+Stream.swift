@@ -9,7 +9,7 @@ import CCurl
 /// block, with `poll(2)` on the connection's socket to wait until a deadline. libcurl does the TLS.
 extension CurlHandle {
     /// Writes all of `bytes`, waiting as long as `deadline` allows.
-    package func send(_ bytes: [UInt8], deadline: ContinuousClock.Instant) throws(CurlError) {
+    public func send(_ bytes: [UInt8], deadline: ContinuousClock.Instant) throws(CurlError) {
         var offset = 0
         while offset < bytes.count {
             var sent = 0
@@ -27,7 +27,7 @@ extension CurlHandle {
     /// Appends what has arrived to `input`, waiting until something has or `deadline` passes. The
     /// server closing the connection is an error (`CURLE_RECV_ERROR`): SMTP servers only close after
     /// their last reply, and a reply was awaited.
-    package func receive(appendingTo input: inout [UInt8], deadline: ContinuousClock.Instant) throws(CurlError) {
+    public func receive(appendingTo input: inout [UInt8], deadline: ContinuousClock.Instant) throws(CurlError) {
         let chunk = 16_384
         while true {
             let start = input.count
@@ -49,7 +49,7 @@ extension CurlHandle {
     /// Whether the server has said something or hung up while nobody was waiting for it (an idle
     /// connection it timed out: `421 …`, then closed). Reads at most one byte, without waiting; TLS
     /// records that carry no data (session tickets) do not count.
-    package var hasSpokenOrClosed: Bool {
+    public var hasSpokenOrClosed: Bool {
         var byte: UInt8 = 0
         var received = 0
         return tickler_curl_easy_recv(raw, &byte, 1, &received) != CURLE_AGAIN

@@ -17,23 +17,23 @@ import TicklerMessages
 /// longer idle age for reusing a connection (`CURLOPT_MAXAGE_CONN`; libcurl's default is 118 s), an
 /// error buffer, and a write callback that collects `responseBody` (up to `maxResponseBytes`; the rest
 /// is read and dropped).
-package final class CurlHandle {
+public final class CurlHandle {
     /// How a handle is set up once, before its first transfer.
-    package struct Configuration: Sendable, Hashable {
+    public struct Configuration: Sendable, Hashable {
         /// `CURLOPT_PROTOCOLS_STR`: `"smtp,smtps"` or `"http,https"`.
-        package var protocols: String
+        public var protocols: String
         /// `CURLOPT_CONNECTTIMEOUT_MS`.
-        package var connectTimeoutMilliseconds: Int
+        public var connectTimeoutMilliseconds: Int
         /// `CURLOPT_TIMEOUT_MS`: the whole transfer, connecting included.
-        package var timeoutMilliseconds: Int
+        public var timeoutMilliseconds: Int
         /// `CURLOPT_CAINFO`: PEM certificates to trust besides the system's.
-        package var caFile: String?
+        public var caFile: String?
         /// `CURLOPT_MAXAGE_CONN`: how long (seconds) an idle connection may wait to be reused.
-        package var maxIdleSeconds: Int
+        public var maxIdleSeconds: Int
         /// How much of a response body `responseBody` keeps; the rest is read and dropped.
-        package var maxResponseBytes: Int
+        public var maxResponseBytes: Int
 
-        package init(
+        public init(
             protocols: String, connectTimeoutMilliseconds: Int, timeoutMilliseconds: Int, caFile: String? = nil,
             maxIdleSeconds: Int = 3_600, maxResponseBytes: Int = 65_536
         ) {
@@ -47,7 +47,7 @@ package final class CurlHandle {
 
         /// A channel's settings: `timeout:` (at most a day) for connecting and for the whole transfer,
         /// and its `ca_file:`.
-        package init(protocols: String, transport: TransportOptions) {
+        public init(protocols: String, transport: TransportOptions) {
             let milliseconds = Int(min(transport.timeout.seconds, 86_400) * 1_000)
             self.init(
                 protocols: protocols, connectTimeoutMilliseconds: milliseconds, timeoutMilliseconds: milliseconds,
@@ -56,7 +56,7 @@ package final class CurlHandle {
     }
 
     /// A protocol line seen by libcurl's debug callback: a command sent or a reply line received.
-    package typealias ProtocolObserver = (_ incoming: Bool, _ line: UnsafeRawBufferPointer) -> Void
+    public typealias ProtocolObserver = (_ incoming: Bool, _ line: UnsafeRawBufferPointer) -> Void
 
     /// The `CURL *`; only for this file and `CurlHandle+Stream.swift`.
     let raw: UnsafeMutableRawPointer
@@ -73,7 +73,7 @@ package final class CurlHandle {
     package private(set) var responseTruncated = false
 
     /// A new easy handle set up with `configuration`.
-    package static func make(_ configuration: Configuration) throws(CurlError) -> CurlHandle {
+    public static func make(_ configuration: Configuration) throws(CurlError) -> CurlHandle {
         try CurlGlobal.initialize()
         guard let raw = tickler_curl_easy_init() else { throw CurlError(CURLE_FAILED_INIT, call: "curl_easy_init") }
         let handle = CurlHandle(raw: raw)
@@ -132,12 +132,12 @@ package final class CurlHandle {
     // MARK: Options
 
     /// Sets a `long` option.
-    package func set(_ option: CURLoption, _ value: Int) throws(CurlError) {
+    public func set(_ option: CURLoption, _ value: Int) throws(CurlError) {
         try check(tickler_curl_easy_setopt_long(raw, option, value), option)
     }
 
     /// Sets a string option (libcurl copies it), or clears it with `nil`.
-    package func set(_ option: CURLoption, _ value: String?) throws(CurlError) {
+    public func set(_ option: CURLoption, _ value: String?) throws(CurlError) {
         guard let value else {
             try check(tickler_curl_easy_setopt_string(raw, option, nil), option)
             return
@@ -148,7 +148,7 @@ package final class CurlHandle {
 
     /// Sets a list option (`CURLOPT_HTTPHEADER`). The `curl_slist` stays alive
     /// with the handle until the option is set again, as libcurl requires.
-    package func set(_ option: CURLoption, list values: [String]) throws(CurlError) {
+    public func set(_ option: CURLoption, list values: [String]) throws(CurlError) {
         var list: UnsafeMutablePointer<curl_slist>?
         for value in values {
             guard let appended = tickler_curl_slist_append(list, value) else {
@@ -165,7 +165,7 @@ package final class CurlHandle {
 
     /// The body of the next HTTP transfers, which become POSTs: `CURLOPT_POSTFIELDSIZE_LARGE`, then
     /// `CURLOPT_COPYPOSTFIELDS` (libcurl keeps its own copy).
-    package func setPostBody(_ bytes: [UInt8]) throws(CurlError) {
+    public func setPostBody(_ bytes: [UInt8]) throws(CurlError) {
         try check(
             tickler_curl_easy_setopt_off_t(raw, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count)),
             CURLOPT_POSTFIELDSIZE_LARGE)
@@ -182,7 +182,7 @@ package final class CurlHandle {
     /// Reports every protocol line (SMTP commands and replies, HTTP header lines) to `observer`, through
     /// `CURLOPT_DEBUGFUNCTION` with `CURLOPT_VERBOSE`; `nil` stops it. Lines may hold credentials
     /// (`AUTH PLAIN …`): an observer must look only at what it needs and never keep or log the rest.
-    package func observeProtocol(_ observer: ProtocolObserver?) throws(CurlError) {
+    public func observeProtocol(_ observer: ProtocolObserver?) throws(CurlError) {
         self.observer = observer
         guard observer != nil else {
             try set(CURLOPT_VERBOSE, 0)
@@ -212,7 +212,7 @@ package final class CurlHandle {
     /// Runs one transfer (`curl_easy_perform`), blocking until it ends. A failure carries the error
     /// buffer's detail. An HTTP 500 or an SMTP reply libcurl accepted is not an error here: read
     /// `responseCode`.
-    package func perform() throws(CurlError) {
+    public func perform() throws(CurlError) {
         errorBuffer[0] = 0
         responseBody.removeAll(keepingCapacity: true)
         responseTruncated = false
@@ -221,14 +221,14 @@ package final class CurlHandle {
     }
 
     /// `CURLINFO_RESPONSE_CODE`: the last SMTP reply code or HTTP status of the last transfer (0 if none).
-    package var responseCode: Int { long(CURLINFO_RESPONSE_CODE) ?? 0 }
+    public var responseCode: Int { long(CURLINFO_RESPONSE_CODE) ?? 0 }
 
     /// `CURLINFO_NUM_CONNECTS`: new connections the last transfer opened (0 when it reused one).
-    package var newConnections: Int { long(CURLINFO_NUM_CONNECTS) ?? 0 }
+    public var newConnections: Int { long(CURLINFO_NUM_CONNECTS) ?? 0 }
 
     /// The value of the last response header called `name` (any case) in the last transfer's final
     /// response (`curl_easy_header`), or `nil` when there was none.
-    package func header(_ name: String) -> String? {
+    public func header(_ name: String) -> String? {
         var header: UnsafeMutablePointer<curl_header>?
         let code = name.withCString { tickler_curl_easy_header(raw, $0, 0, UInt32(CURLH_HEADER), -1, &header) }
         guard code == CURLHE_OK, let header, let value = header.pointee.value else { return nil }
@@ -244,13 +244,13 @@ package final class CurlHandle {
     }
 
     /// A `long` piece of information about the last transfer.
-    package func long(_ info: CURLINFO) -> Int? {
+    public func long(_ info: CURLINFO) -> Int? {
         var value = 0
         return tickler_curl_easy_getinfo_long(raw, info, &value) == CURLE_OK ? value : nil
     }
 
     /// A `curl_off_t` piece of information (`CURLINFO_RETRY_AFTER`).
-    package func offset(_ info: CURLINFO) -> Int64? {
+    public func offset(_ info: CURLINFO) -> Int64? {
         var value: curl_off_t = 0
         return tickler_curl_easy_getinfo_off_t(raw, info, &value) == CURLE_OK ? Int64(value) : nil
     }

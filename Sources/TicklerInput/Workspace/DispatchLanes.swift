@@ -8,8 +8,8 @@ import TicklerCore
 /// on `DispatchQueue.concurrentPerform`: on Linux, the first use of libdispatch's concurrent pools
 /// starts a timer that watches their threads and wakes the process every second for as long as it
 /// runs — which a daemon that loads contacts this way must not do.
-package enum ParallelMap {
-    package static func run<T: Sendable, R: Sendable>(_ items: [T], _ transform: @escaping @Sendable (T) -> R) -> [R] {
+public enum ParallelMap {
+    public static func run<T: Sendable, R: Sendable>(_ items: [T], _ transform: @escaping @Sendable (T) -> R) -> [R] {
         if items.count < 2 { return items.map(transform) }
         let results = ResultBox<R>(count: items.count)
         let group = DispatchGroup()
@@ -21,7 +21,7 @@ package enum ParallelMap {
     /// `run`, with each result handed to `consume` on the calling thread, in order, as soon as it and
     /// those before it are ready (and not kept after): the caller works through the results while
     /// later ones are computed.
-    package static func stream<T: Sendable, R: Sendable>(
+    public static func stream<T: Sendable, R: Sendable>(
         _ items: [T], _ transform: @escaping @Sendable (T) -> R, inOrder consume: (R) -> Void
     ) {
         if items.count < 2 {

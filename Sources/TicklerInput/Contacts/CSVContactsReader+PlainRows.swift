@@ -144,12 +144,11 @@ extension CSVContactsReader {
             let location = SourceLocation(
                 path: path, line: line, column: column(of: cells[idColumn], in: bytes, row: cells))
             // Each value moved, not copied, into a contact built in place (the memberwise initializer;
-            // see `Contact`): a copy costs a reference count each, twice.
-            destination.initialize(
-                to: Contact(
-                    id: consume id, timezone: consume timezone, tier: consume tier, owner: consume owner,
-                    location: consume location, tags: consume tags, dates: consume dates, fields: consume fields,
-                    birthday: birthday, lunarBirthday: lunarBirthday, packed: arena.pack(name, email, phone, language)))
+            // see `Contact.initialize`): a copy costs a reference count each, twice.
+            Contact.initialize(
+                destination, id: consume id, timezone: consume timezone, tier: consume tier, owner: consume owner,
+                location: consume location, tags: consume tags, dates: consume dates, fields: consume fields,
+                birthday: birthday, lunarBirthday: lunarBirthday, packed: arena.pack(name, email, phone, language))
             return true
         }
 

@@ -53,8 +53,88 @@ public enum StatusReport {
     }
 }
 
+extension StatusReport {
+    /// `tickler status --format json`: the same as the text, as one object (see README, "status").
+    public static func json(_ status: OutboxStatus, next: Occurrence?, zone: ZoneRules) -> String {
+        let time = HistoryReport.timeWriter(zone)
+        let nextDue: JSONDocument =
+            next.map { next in
+                .object([
+                    ("key", .string(next.key)), ("rule", .string(next.rule)), ("contact", .string(next.contact)),
+                    ("channel", .string(next.channel)),
+                    ("due", .string(Timestamp.format(next.due, offset: next.offset))),
+                ])
+            } ?? .null
+        let document = JSONDocument.object([
+            ("next_due", nextDue),
+            ("scheduled_through", .string(status.scheduledThrough.map(time))),
+            ("due_now", .number(status.dueNow)),
+            (
+                "outbox",
+                .array(
+                    status.counts.map {
+                        .object([
+                            ("state", .string($0.state.rawValue)), ("channel", .string($0.channel)),
+                            ("count", .number($0.count)),
+                        ])
+                    })
+            ),
+            (
+                "retrying",
+                .array(
+                    status.retries.map {
+                        .object([
+                            ("key", .string($0.key)), ("channel", .string($0.channel)),
+                            ("attempts", .number($0.attempts)), ("next_attempt_at", .string(time($0.nextAttemptAt))),
+                            ("last_error", .string($0.lastError)),
+                        ])
+                    })
+            ),
+            (
+                "failed",
+                .array(
+                    status.failures.map {
+                        .object([
+                            ("key", .string($0.key)), ("channel", .string($0.channel)),
+                            ("attempts", .number($0.attempts)), ("at", .string(time($0.at))),
+                            ("error", .string($0.error)),
+                        ])
+                    })
+            ),
+            (
+                "missed",
+                .array(
+                    status.missed.map {
+                        .object([
+                            ("key", .string($0.key)), ("channel", .string($0.channel)),
+                            ("due", .string(time($0.due))), ("reason", .string($0.reason)),
+                        ])
+                    })
+            ),
+            ("latest_attempts", .array(status.lastAttempts.map { HistoryReport.entry($0, time: time) })),
+        ])
+        return document.text
+    }
+}
+
 /// The table of `tickler history`: one line per attempt, newest first.
 public enum HistoryReport {
+    /// `tickler history --format json`: an array of attempts, newest first (see README, "history").
+    public static func json(_ entries: [HistoryEntry], zone: ZoneRules) -> String {
+        let time = timeWriter(zone)
+        return JSONDocument.array(entries.map { entry($0, time: time) }).text
+    }
+
+    static func entry(_ entry: HistoryEntry, time: (Int64) -> String) -> JSONDocument {
+        .object([
+            ("at", .string(time(entry.at))), ("key", .string(entry.key)), ("rule", .string(entry.rule)),
+            ("contact", .string(entry.contact)), ("recipient", .string(entry.recipient)),
+            ("channel", .string(entry.channel)), ("due", .string(time(entry.due))),
+            ("attempt", .number(entry.attempt)), ("outcome", .string(entry.outcome.rawValue)),
+            ("finished_at", .string(entry.finishedAt.map(time))), ("detail", .string(entry.detail)),
+        ])
+    }
+
     public static func table(_ entries: [HistoryEntry], zone: ZoneRules) -> String {
         let time = timeWriter(zone)
         return TextTable.render(

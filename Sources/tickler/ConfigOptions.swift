@@ -20,3 +20,9 @@ struct ConfigOptions: ParsableArguments {
         return Self.defaultPath
     }
 }
+
+/// `--format` of `status` and `history`: the text people read, or JSON for programs.
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case text
+    case json
+}

@@ -15,8 +15,11 @@ struct HistoryCommand: ParsableCommand {
             Each line is one attempt (or an entry never attempted: missed, failed to render): when, the \
             occurrence key, the channel, the outcome and the server's answer or the error.
 
-            Example:
+            --format json writes an array of the same attempts (its fields are described in the README).
+
+            Examples:
               tickler history acme-zhang --config etc/tickler.yaml
+              tickler history --format json --limit 20
             """
     )
 
@@ -28,6 +31,9 @@ struct HistoryCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How many lines at most.", valueName: "n"))
     var limit: Int = 100
 
+    @Option(help: "text or json.")
+    var format: ReportFormat = .text
+
     func run() throws {
         let session = try Session.load(options)
         if let contact, !session.schedule.contacts.contains(where: { $0.id == contact }) {
@@ -36,20 +42,19 @@ struct HistoryCommand: ParsableCommand {
                 notes: Suggestion.note(for: contact, in: session.schedule.contacts.map(\.id)))
             throw ExitCode(1)
         }
-        guard let store = session.store else {
-            Output.write("no deliveries yet\n")
-            return
+        var entries: [HistoryEntry] = []
+        if let store = session.store {
+            do {
+                entries = try store.history(contact: contact, limit: limit)
+            } catch {
+                throw Session.report(error)
+            }
         }
-        let entries: [HistoryEntry]
-        do {
-            entries = try store.history(contact: contact, limit: limit)
-        } catch {
-            throw Session.report(error)
+        let zone = session.workspace.config.zoneRules
+        switch format {
+        case .json: Output.write(HistoryReport.json(entries, zone: zone))
+        case .text where entries.isEmpty: Output.write("no deliveries yet\n")
+        case .text: Output.write(HistoryReport.table(entries, zone: zone))
         }
-        guard !entries.isEmpty else {
-            Output.write("no deliveries yet\n")
-            return
-        }
-        Output.write(HistoryReport.table(entries, zone: session.workspace.config.zoneRules))
     }
 }

@@ -15,8 +15,11 @@ struct StatusCommand: ParsableCommand {
         discussion: """
             Reads the state store (never changes it). Times are shown in the configuration's zone.
 
-            Example:
+            --format json writes the same as one JSON object (its fields are described in the README).
+
+            Examples:
               tickler status --config etc/tickler.yaml
+              tickler status --format json
             """
     )
 
@@ -25,24 +28,35 @@ struct StatusCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How many failures, missed reminders and deliveries to list.", valueName: "n"))
     var limit: Int = 10
 
+    @Option(help: "text or json.")
+    var format: ReportFormat = .text
+
     func run() throws {
         let now = Clock.now()
         let session = try Session.load(options)
-        guard let store = session.store else {
+        let status: OutboxStatus
+        if let store = session.store {
+            do {
+                status = try store.status(now: now, limit: limit)
+            } catch {
+                throw Session.report(error)
+            }
+        } else if format == .json {
+            status = OutboxStatus(
+                counts: [], dueNow: 0, retries: [], failures: [], missed: [], lastAttempts: [], scheduledThrough: nil)
+        } else {
             Output.write("no state store yet at \(session.workspace.config.statePath): the daemon has not run\n")
             return
-        }
-        let status: OutboxStatus
-        do {
-            status = try store.status(now: now, limit: limit)
-        } catch {
-            throw Session.report(error)
         }
         // The next planned occurrence not yet in the outbox, within a week.
         let history = try session.history()
         let week = session.schedule.occurrences(in: now..<(now + 7 * 86_400), history: history, now: now)
         let known = try session.deliveredKeys(among: week.prefix(100).map(\.key))
         let next = week.first { !known.contains($0.key) }
-        Output.write(StatusReport.text(status, next: next, zone: session.workspace.config.zoneRules))
+        let zone = session.workspace.config.zoneRules
+        switch format {
+        case .text: Output.write(StatusReport.text(status, next: next, zone: zone))
+        case .json: Output.write(StatusReport.json(status, next: next, zone: zone))
+        }
     }
 }

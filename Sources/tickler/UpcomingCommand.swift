@@ -14,12 +14,14 @@ struct UpcomingCommand: ParsableCommand {
             Every occurrence not yet delivered whose due instant lies in [now, now + N × 24 h), sorted \
             by due time then key. The table shows each time in the recipient's zone; JSON has the \
             fields key, rule, contact, to, recipient, channel and due (RFC 3339 with the recipient's \
-            offset); ICS is an iCalendar feed with the occurrence key as UID. Reads the state store \
+            offset); ICS is an iCalendar feed with the occurrence key as UID. --owner keeps the reminders \
+            about that owner's contacts, --contact those about one contact. Reads the state store \
             but never changes it.
 
             Examples:
               tickler upcoming --config etc/tickler.yaml
               tickler upcoming --days 30 --format json
+              tickler upcoming --owner li.na --format ics > li.na.ics
               tickler upcoming --now 2027-03-01T00:00:00+08:00 --format ics > tickler.ics
             """
     )
@@ -41,6 +43,12 @@ struct UpcomingCommand: ParsableCommand {
     @Option(help: "table, json or ics.")
     var format: Format = .table
 
+    @Option(help: ArgumentHelp("Only the reminders about this owner's contacts.", valueName: "owner"))
+    var owner: String?
+
+    @Option(help: ArgumentHelp("Only the reminders about this contact.", valueName: "id"))
+    var contact: String?
+
     func run() throws {
         // Both options are checked before either stops the command, so one run reports both.
         let daysValid = (1...3660).contains(days)
@@ -52,6 +60,7 @@ struct UpcomingCommand: ParsableCommand {
         timings.end("events")
         let range = start..<(start + Int64(days) * 86_400)
         var scheduled = session.schedule.scheduled(in: range, history: history, now: start)
+        if let only = try contactFilter(session) { scheduled.keepOnly(contacts: only) }
         timings.end("compute")
         if session.store != nil { scheduled.removeAll(keys: try session.deliveredKeys(among: scheduled.keys)) }
         timings.end("delivered")
@@ -68,5 +77,32 @@ struct UpcomingCommand: ParsableCommand {
         }
         timings.report()
         session.keepUntilExit()
+    }
+
+    /// The contacts `--owner` and `--contact` leave (both: those that match both), or `nil` for all.
+    /// An unknown owner or contact is an error with the nearest name.
+    private func contactFilter(_ session: Session) throws -> Set<Int32>? {
+        guard owner != nil || contact != nil else { return nil }
+        let schedule = session.schedule
+        var kept: Set<Int32>?
+        if let owner {
+            guard session.workspace.config.owners[owner] != nil else {
+                Output.printError(
+                    "unknown owner \(QuotedToken(owner))",
+                    notes: Suggestion.note(for: owner, in: session.workspace.config.owners.keys.sorted()))
+                throw ExitCode(1)
+            }
+            kept = schedule.contactIndices(ownedBy: owner)
+        }
+        if let contact {
+            guard let index = schedule.contacts.firstIndex(where: { $0.id == contact }) else {
+                Output.printError(
+                    "unknown contact \(QuotedToken(contact))",
+                    notes: Suggestion.note(for: contact, in: schedule.contacts.map(\.id)))
+                throw ExitCode(1)
+            }
+            kept = (kept ?? [Int32(index)]).intersection([Int32(index)])
+        }
+        return kept
     }
 }

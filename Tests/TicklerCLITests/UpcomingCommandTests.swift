@@ -13,14 +13,7 @@ import TicklerTestSupport
     /// (Shanghai); Al in Kathmandu (+05:45) has no owner. Listed out of key order on purpose.
     init() throws {
         directory = try TemporaryDirectory()
-        try directory.write(
-            "contacts.yaml",
-            """
-            - { id: zhang, name: 张伟, email: zhang@example.cn, birthday: 1980-03-14, owner: nora }
-            - { id: bo, name: 欧阳娜娜, email: bo@example.cn, birthday: --03-14, owner: li.na }
-            - { id: al, name: Al, email: al@example.com, birthday: --03-14, timezone: Asia/Kathmandu }
-
-            """)
+        try directory.write("contacts.yaml", UpcomingWorkspace.contacts)
         try directory.write("templates/greeting.txt", "Subject: 生日快乐\n\n{{contact.name}}，生日快乐！\n")
         try directory.write("templates/heads-up.txt", "{{contact.name}} 的生日是 {{date}}\n")
         try directory.write("templates/thanks.txt", "谢谢，{{contact.name}}\n")

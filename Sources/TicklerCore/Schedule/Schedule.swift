@@ -200,6 +200,12 @@ public struct Schedule: Sendable {
         return owner < 0 ? contacts[index].id : ownerList[owner].id
     }
 
+    /// The indices in `contacts` of the contacts whose owner is `owner` (an owner's id).
+    public func contactIndices(ownedBy owner: String) -> Set<Int32> {
+        guard let wanted = ownerList.firstIndex(where: { $0.id == owner }) else { return [] }
+        return Set(contactOwners.indices.lazy.filter { Int(self.contactOwners[$0]) == wanted }.map { Int32($0) })
+    }
+
     /// The index in `ownerList` of the person a reminder goes to: -1 for the contact itself, `nil`
     /// for nobody.
     private func audienceOwner(_ recipient: Rule.Recipient, for index: Int) -> Int? {

@@ -122,6 +122,11 @@ public struct ScheduledOccurrences: Sendable {
     /// Every occurrence's key, in order.
     public var keys: [String] { entries.map(key) }
 
+    /// Keeps only the occurrences of the contacts at `indices` (in `schedule.contacts`).
+    public mutating func keepOnly(contacts indices: Set<Int32>) {
+        entries.removeAll { !indices.contains($0.contact) }
+    }
+
     /// Leaves out the occurrences whose keys are in `keys` (those delivered already).
     public mutating func removeAll(keys: Set<String>) {
         guard !keys.isEmpty else { return }

@@ -3,7 +3,7 @@ import TicklerCore
 /// A JSON document for the `--format json` of `status` and `history`: strings escaped by
 /// `JSONText` (nothing a customer wrote can break out of a string), object keys in the order given,
 /// two spaces of indentation, a newline at the end.
-public indirect enum JSONDocument: Sendable, Hashable {
+public indirect enum JSONDocument: Sendable {
     case string(String)
     case number(Int64)
     case null
@@ -53,7 +53,4 @@ public indirect enum JSONDocument: Sendable, Hashable {
             out += indent + "}"
         }
     }
-
-    public static func == (lhs: JSONDocument, rhs: JSONDocument) -> Bool { lhs.text == rhs.text }
-    public func hash(into hasher: inout Hasher) { hasher.combine(text) }
 }

@@ -36,12 +36,7 @@ struct HistoryCommand: ParsableCommand {
 
     func run() throws {
         let session = try Session.load(options)
-        if let contact, !session.schedule.contacts.contains(where: { $0.id == contact }) {
-            Output.printError(
-                "unknown contact \(QuotedToken(contact))",
-                notes: Suggestion.note(for: contact, in: session.schedule.contacts.map(\.id)))
-            throw ExitCode(1)
-        }
+        if let contact, session.contactIndex(contact) == nil { throw ExitCode(1) }
         var entries: [HistoryEntry] = []
         if let store = session.store {
             do {

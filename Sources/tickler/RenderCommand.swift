@@ -46,12 +46,7 @@ struct RenderCommand: ParsableCommand {
                 "unknown rule \(QuotedToken(self.rule))",
                 notes: Suggestion.note(for: self.rule, in: config.rules.map(\.name)))
         }
-        let index = session.schedule.contacts.firstIndex { $0.id == contact }
-        if index == nil {
-            Output.printError(
-                "unknown contact \(QuotedToken(contact))",
-                notes: Suggestion.note(for: contact, in: session.schedule.contacts.map(\.id)))
-        }
+        let index = session.contactIndex(contact)
         guard let start, let rule, let index else { throw ExitCode(1) }
 
         let history = try session.history()

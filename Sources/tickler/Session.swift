@@ -98,6 +98,16 @@ struct Session {
         init(session: Session) { self.session = session }
     }
 
+    /// The index in `schedule.contacts` of the contact `id`; for an unknown id, prints the error with
+    /// the nearest id and returns `nil` (the command reports its other problems, then exits 1).
+    func contactIndex(_ id: String) -> Int? {
+        let contacts = schedule.contacts
+        if let index = contacts.firstIndex(where: { $0.id == id }) { return index }
+        Output.printError(
+            "unknown contact \(QuotedToken(id))", notes: Suggestion.note(for: id, in: contacts.map(\.id)))
+        return nil
+    }
+
     /// Which of `keys` have been delivered already.
     func deliveredKeys(among keys: [String]) throws -> Set<String> {
         guard let store, !keys.isEmpty else { return [] }

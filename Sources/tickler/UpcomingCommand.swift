@@ -83,7 +83,6 @@ struct UpcomingCommand: ParsableCommand {
     /// An unknown owner or contact is an error with the nearest name.
     private func contactFilter(_ session: Session) throws -> Set<Int32>? {
         guard owner != nil || contact != nil else { return nil }
-        let schedule = session.schedule
         var kept: Set<Int32>?
         if let owner {
             guard session.workspace.config.owners[owner] != nil else {
@@ -92,16 +91,12 @@ struct UpcomingCommand: ParsableCommand {
                     notes: Suggestion.note(for: owner, in: session.workspace.config.owners.keys.sorted()))
                 throw ExitCode(1)
             }
-            kept = schedule.contactIndices(ownedBy: owner)
+            kept = session.schedule.contactIndices(ownedBy: owner)
         }
         if let contact {
-            guard let index = schedule.contacts.firstIndex(where: { $0.id == contact }) else {
-                Output.printError(
-                    "unknown contact \(QuotedToken(contact))",
-                    notes: Suggestion.note(for: contact, in: schedule.contacts.map(\.id)))
-                throw ExitCode(1)
-            }
-            kept = (kept ?? [Int32(index)]).intersection([Int32(index)])
+            guard let index = session.contactIndex(contact) else { throw ExitCode(1) }
+            let only: Set<Int32> = [Int32(index)]
+            kept = kept.map { $0.intersection(only) } ?? only
         }
         return kept
     }

@@ -9,15 +9,27 @@ import TicklerTestSupport
     let directory: TemporaryDirectory
     let config: String
 
+    init() throws {
+        (directory, config) = try Self.workspace()
+    }
+
+    /// The workspace these tests (and `UpcomingFilterTests`) run on, and its configuration's path.
     /// 张伟 lives in Shanghai and is looked after by Nora in New York; 欧阳娜娜 (Shanghai) by 李娜
     /// (Shanghai); Al in Kathmandu (+05:45) has no owner. Listed out of key order on purpose.
-    init() throws {
-        directory = try TemporaryDirectory()
-        try directory.write("contacts.yaml", UpcomingWorkspace.contacts)
+    static func workspace() throws -> (TemporaryDirectory, String) {
+        let directory = try TemporaryDirectory()
+        try directory.write(
+            "contacts.yaml",
+            """
+            - { id: zhang, name: 张伟, email: zhang@example.cn, birthday: 1980-03-14, owner: nora }
+            - { id: bo, name: 欧阳娜娜, email: bo@example.cn, birthday: --03-14, owner: li.na }
+            - { id: al, name: Al, email: al@example.com, birthday: --03-14, timezone: Asia/Kathmandu }
+
+            """)
         try directory.write("templates/greeting.txt", "Subject: 生日快乐\n\n{{contact.name}}，生日快乐！\n")
         try directory.write("templates/heads-up.txt", "{{contact.name}} 的生日是 {{date}}\n")
         try directory.write("templates/thanks.txt", "谢谢，{{contact.name}}\n")
-        config = try directory.write("etc/tickler.yaml", Self.configuration)
+        return (directory, try directory.write("etc/tickler.yaml", configuration))
     }
 
     static let configuration = """

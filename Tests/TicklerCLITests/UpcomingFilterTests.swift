@@ -9,12 +9,7 @@ import TicklerTestSupport
     let config: String
 
     init() throws {
-        directory = try TemporaryDirectory()
-        try directory.write("contacts.yaml", UpcomingWorkspace.contacts)
-        try directory.write("templates/greeting.txt", "Subject: 生日快乐\n\n{{contact.name}}，生日快乐！\n")
-        try directory.write("templates/heads-up.txt", "{{contact.name}} 的生日是 {{date}}\n")
-        try directory.write("templates/thanks.txt", "谢谢，{{contact.name}}\n")
-        config = try directory.write("etc/tickler.yaml", UpcomingCommandTests.configuration)
+        (directory, config) = try UpcomingCommandTests.workspace()
     }
 
     private func keys(_ options: String...) throws -> [String] {
@@ -65,14 +60,4 @@ import TicklerTestSupport
         #expect(result.stdout == "")
         #expect(result.stderr == message)
     }
-}
-
-/// The contacts of `UpcomingCommandTests`, shared.
-enum UpcomingWorkspace {
-    static let contacts = """
-        - { id: zhang, name: 张伟, email: zhang@example.cn, birthday: 1980-03-14, owner: nora }
-        - { id: bo, name: 欧阳娜娜, email: bo@example.cn, birthday: --03-14, owner: li.na }
-        - { id: al, name: Al, email: al@example.com, birthday: --03-14, timezone: Asia/Kathmandu }
-
-        """
 }

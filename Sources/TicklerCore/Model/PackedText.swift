@@ -106,7 +106,7 @@ public struct PackedText: Sendable, Hashable {
 
     /// Bytes being collected for many packed texts, which then share them (`adopt`).
     public struct Arena {
-        package private(set) var bytes: [UInt8] = []
+        public private(set) var bytes: [UInt8] = []
 
         /// An arena with room for `capacity` bytes before it grows (only the pages written are
         /// touched).

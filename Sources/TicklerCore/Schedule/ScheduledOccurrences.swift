@@ -13,7 +13,7 @@ public struct ScheduledOccurrences: Sendable {
     /// The rules the entries point at (`Entry.rule`).
     public let rules: [Rule]
     public let events: EventIndex
-    package private(set) var entries: [Entry]
+    public private(set) var entries: [Entry]
     /// The contacts' ids, one after another (`Entry.contactID`): the listing is in due order, which
     /// visits the contacts in no order at all, and reading each id from its `Contact` would miss
     /// the cache on almost every line; copied as the entries are made (the contact is at hand

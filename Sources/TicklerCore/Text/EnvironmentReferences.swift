@@ -22,7 +22,7 @@ public enum EnvironmentReferences {
             let valid =
                 !name.isEmpty
                 && name.unicodeScalars.enumerated().allSatisfy { offset, s in
-                    isNameCharacter(s) && !(offset == 0 && ("0"..."9").contains(s)) || s == "_"
+                    s.isASCIIAlphanumeric && !(offset == 0 && ("0"..."9").contains(s)) || s == "_"
                 }
             guard valid else {
                 return .failure(Problem(message: "invalid environment variable name '\(name)'", offset: index + 2))
@@ -56,9 +56,5 @@ public enum EnvironmentReferences {
             values.append(value)
         }
         return .success((expanded, values))
-    }
-
-    private static func isNameCharacter(_ s: Unicode.Scalar) -> Bool {
-        ("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s)
     }
 }

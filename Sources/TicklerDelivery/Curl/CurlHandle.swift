@@ -68,9 +68,9 @@ public final class CurlHandle {
 
     /// What the server sent as the body of the last transfer (HTTP), at most `maxResponseBytes` of it;
     /// empty for SMTP.
-    package private(set) var responseBody: [UInt8] = []
+    public private(set) var responseBody: [UInt8] = []
     /// Whether the last transfer's body was longer than `responseBody` holds.
-    package private(set) var responseTruncated = false
+    public private(set) var responseTruncated = false
 
     /// A new easy handle set up with `configuration`.
     public static func make(_ configuration: Configuration) throws(CurlError) -> CurlHandle {

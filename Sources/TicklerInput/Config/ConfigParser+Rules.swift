@@ -144,7 +144,7 @@ extension ConfigParser.Builder {
         default:
             let name = text.hasPrefix("dates.") ? String(text.dropFirst(6)) : text
             guard !name.isEmpty,
-                name.unicodeScalars.allSatisfy({ Names.isASCIIAlphanumeric($0) || $0 == "_" || $0 == "-" })
+                name.unicodeScalars.allSatisfy({ $0.isASCIIAlphanumeric || $0 == "_" || $0 == "-" })
             else {
                 diagnostics.error(
                     "invalid date field '\(text)' in \(map.context)", at: node.location(atScalarOffset: 0),

@@ -33,33 +33,29 @@ public enum Names {
         }
     }
 
-    static func isASCIIAlphanumeric(_ s: Unicode.Scalar) -> Bool {
-        ("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s)
-    }
-
     /// Rule, channel and template names: ASCII letters, digits, `.`, `_`, `-`.
     public static let rule = Rule(
         what: "rule name",
         explanation:
             "rule names appear in occurrence keys: use letters, digits, '.', '_' and '-', starting with a letter or digit",
-        allows: { s, first in isASCIIAlphanumeric(s) || (!first && "._-".unicodeScalars.contains(s)) })
+        allows: { s, first in s.isASCIIAlphanumeric || (!first && "._-".unicodeScalars.contains(s)) })
 
     public static let channel = Rule(
         what: "channel name",
         explanation: "use letters, digits, '.', '_' and '-', starting with a letter or digit",
-        allows: { s, first in isASCIIAlphanumeric(s) || (!first && "._-".unicodeScalars.contains(s)) })
+        allows: { s, first in s.isASCIIAlphanumeric || (!first && "._-".unicodeScalars.contains(s)) })
 
     /// Template names have no dots: `NAME.en.txt` is the English variant of `NAME`.
     public static let template = Rule(
         what: "template name",
         explanation: "a template name is a file name without extension: letters, digits, '_' and '-'",
-        allows: { s, first in isASCIIAlphanumeric(s) || (!first && "_-".unicodeScalars.contains(s)) })
+        allows: { s, first in s.isASCIIAlphanumeric || (!first && "_-".unicodeScalars.contains(s)) })
 
     /// Owner ids (and contact ids): printable ASCII that is safe in keys, headers and file names.
     public static let owner = Rule(
         what: "owner id",
         explanation: "ids appear in occurrence keys: use letters, digits and . _ - : @ + = ~",
-        allows: { s, first in isASCIIAlphanumeric(s) || (!first && "._-:@+=~".unicodeScalars.contains(s)) })
+        allows: { s, first in s.isASCIIAlphanumeric || (!first && "._-:@+=~".unicodeScalars.contains(s)) })
 
     /// Event types: lowercase words joined by hyphens (`callback-requested`).
     public static let eventType = Rule(
@@ -79,6 +75,6 @@ public enum Names {
             parts[0].unicodeScalars.allSatisfy({ ("a"..."z").contains($0) })
         else { return false }
         return parts.count == 1
-            || ((2...8).contains(parts[1].count) && parts[1].unicodeScalars.allSatisfy(isASCIIAlphanumeric))
+            || ((2...8).contains(parts[1].count) && parts[1].unicodeScalars.allSatisfy(\.isASCIIAlphanumeric))
     }
 }

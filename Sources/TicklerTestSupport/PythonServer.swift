@@ -55,7 +55,7 @@ final class PythonServer: @unchecked Sendable {
             if port != nil { break }
             guard process.isRunning, Date() < deadline else {
                 let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-                process.terminate()
+                kill(process.processIdentifier, SIGKILL)
                 throw Failure(description: "\(name) did not start: \(output.suffix(2_000))")
             }
             usleep(10_000)
@@ -65,7 +65,10 @@ final class PythonServer: @unchecked Sendable {
 
     deinit {
         try? input.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
+        // SIGKILL, not SIGTERM: a child inherits the signal mask of the thread that started it, and
+        // libdispatch's worker threads (where tests run) block SIGTERM; and its standard input may not
+        // end when closed here (a CI run hung with the pipe's write end still open in this process).
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 

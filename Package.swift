@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let package = Package(
@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // the HTTP server of `tickler run` (without its swift-configuration support, which it does not need)
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     ],
     targets: [
         // libcurl (headers from libcurl4-openssl-dev), opened with dlopen on first use rather than
@@ -76,6 +78,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The HTTP service: events from a CRM, the reports as JSON and iCalendar, metrics, the status
+        // page and unsubscribe links, over hummingbird.
+        .target(
+            name: "TicklerHTTP",
+            dependencies: [
+                "TicklerCore", "TicklerInput", "TicklerReports", "TicklerStore", "TicklerFiles", "TicklerDaemon",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "tickler",
             dependencies: [
@@ -88,6 +102,7 @@ let package = Package(
                 "TicklerStore",
                 "TicklerDelivery",
                 "TicklerDaemon",
+                "TicklerHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -96,7 +111,7 @@ let package = Package(
         // Delivery over libcurl (SMTP; webhooks) and the file channel, with one failure classification.
         .target(
             name: "TicklerDelivery",
-            dependencies: ["CCurl", "TicklerCore", "TicklerMessages"]
+            dependencies: ["CCurl", "TicklerCore", "TicklerMessages", "TicklerFiles"]
         ),
         // Throughput benchmarks of the delivery paths (bench/delivery.sh); not installed.
         .executableTarget(

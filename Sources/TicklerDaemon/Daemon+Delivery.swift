@@ -177,6 +177,9 @@ extension Daemon {
         let (level, message): (Logger.Level, Logger.Message)
         switch attempt.result {
         case .success(let receipt):
+            state.metrics.record(
+                channel: work.channel, seconds: attempt.seconds, delivered: Double(now - work.due),
+                failedTransiently: nil)
             outcome = .delivered(detail: receipt)
             (level, message) = (.info, "delivered")
         case .failure(let failure):
@@ -187,10 +190,14 @@ extension Daemon {
                 firstAttemptAt: firstAttempt, now: now, jitter: Double.random(in: -1...1))
             {
             case .retry(let at):
+                state.metrics.record(
+                    channel: work.channel, seconds: attempt.seconds, delivered: nil, failedTransiently: true)
                 outcome = .retry(at: at, error: failure.description)
                 metadata["retry_in_s"] = "\(at - now)"
                 (level, message) = (.warning, "delivery failed, will retry")
             case .fail(let why):
+                state.metrics.record(
+                    channel: work.channel, seconds: attempt.seconds, delivered: nil, failedTransiently: false)
                 outcome = .failed(error: failure.description + (why.map { " (\($0))" } ?? ""))
                 (level, message) = (.error, "delivery failed")
             }

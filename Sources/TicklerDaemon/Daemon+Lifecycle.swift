@@ -78,12 +78,14 @@ extension Daemon {
             logger.error(
                 "reload rejected; the running configuration stays",
                 metadata: ["errors": "\(diagnostics.errorCount)"])
+            state.reloadFailed()
             return
         }
         let now = clock.now()
         loaded = Loaded(workspace: workspace, transport: makeTransport(workspace, configuration.environment))
         attempt("record first-seen times") { () throws(StoreError) in try recordFirstSeen(now: now) }
         replanAll(now: now)
+        state.loaded(workspace, loaded.schedule, at: now)
         Self.returnFreedMemory()
         if configuration.watchesForChanges { installWatcher() }
         logger.info(

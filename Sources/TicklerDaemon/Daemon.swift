@@ -91,6 +91,8 @@ public final class Daemon: @unchecked Sendable {
     var eventCheckScheduled = false
     /// Set when the store failed: the timer wakes then to try again, not sooner.
     var storePausedUntil: Int64?
+    /// What the rest of the process may read of the daemon (the HTTP service).
+    public let state = DaemonState()
 
     /// Makes the transports of a workspace, with the process environment.
     public typealias TransportMaker = @Sendable (Workspace, _ environment: [String: String]) -> any DaemonTransport
@@ -130,6 +132,7 @@ public final class Daemon: @unchecked Sendable {
         // due before the watermark: those within `catch_up` go out now, as they would have had it run.
         let late = plannedEventSequence == 0 ? events : try store.events(afterSequence: plannedEventSequence).events
         replan(contacts: Set(late.map(\.contact)), events: Set(late.map(\.id)), now: now)
+        state.loaded(loaded.workspace, loaded.schedule, at: now)
         Self.returnFreedMemory()
         logger.info(
             "started",
@@ -193,6 +196,7 @@ public final class Daemon: @unchecked Sendable {
             if let retry = try store.nextRetryAt(after: now) { next = min(next, retry) }
         }
         if let paused = storePausedUntil { next = paused }
+        state.setNextDue(agenda.next?.due)
         timer.arm(at: next)
     }
 
@@ -208,6 +212,12 @@ public final class Daemon: @unchecked Sendable {
             storePausedUntil = clock.now() + configuration.storeRetryDelay
             return false
         }
+    }
+
+    /// Tells the daemon that events were recorded in this process (by the HTTP service): it reads
+    /// and plans them at once, as it does when another process records some.
+    public func eventsRecorded() {
+        queue.async { [self] in checkEvents() }
     }
 
     /// The `meta` entry that holds ``plannedEventSequence``.

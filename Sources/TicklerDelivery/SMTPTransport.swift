@@ -1,6 +1,7 @@
 import CCurl
 import Dispatch
 import TicklerCore
+import TicklerFiles
 import TicklerMessages
 
 /// Sends mail through an SMTP server with libcurl: `smtp://` with STARTTLS (`required`, `optional`,

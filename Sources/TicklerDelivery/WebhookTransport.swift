@@ -1,6 +1,7 @@
 import CCurl
 import Dispatch
 import TicklerCore
+import TicklerFiles
 import TicklerMessages
 
 #if canImport(Glibc)

@@ -35,13 +35,15 @@ extension SQLiteStore {
     /// Stores a new event and returns it with its assigned id.
     @discardableResult
     public func addEvent(
-        contact: String, type: String, at: Int64, note: String? = nil, recordedAt: Int64 = SQLiteStore.now()
+        contact: String, type: String, at: Int64, note: String? = nil, recordedAt: Int64 = SQLiteStore.now(),
+        source: String = EventSource.cli
     ) throws(StoreError) -> Event {
         if Self.hasNUL(contact, type, note) { throw Self.nulError(path: path) }
         return try write("record an event in") { db in
             let seq = try Self.nextSequence(db)
             let record = EventRecord(
-                seq: seq, id: String(seq), contact: contact, type: type, at: at, note: note, recordedAt: recordedAt)
+                seq: seq, id: String(seq), contact: contact, type: type, at: at, note: note, recordedAt: recordedAt,
+                source: source)
             try record.insert(db)
             return record.event
         }
@@ -142,7 +144,10 @@ extension SQLiteStore {
             let storedWithID = try db.cachedStatement(sql: "SELECT * FROM events WHERE id = ?")
             let numberTaken = try db.cachedStatement(sql: "SELECT 1 FROM events WHERE seq = ?")
             let insert = try db.cachedStatement(
-                sql: "INSERT INTO events (seq, id, contact, type, at, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                sql: """
+                    INSERT INTO events (seq, id, contact, type, at, note, recorded_at, source)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'import')
+                    """)
             var result = ImportResult()
             var conflicts: [String] = []
             for event in events {
@@ -179,12 +184,45 @@ extension SQLiteStore {
         }
     }
 
+    /// The events, optionally of one contact and of one type, with where each came from, ordered as
+    /// ``events(contact:type:)`` orders them.
+    public func listedEvents(contact: String? = nil, type: String? = nil) throws(StoreError) -> [ListedEvent] {
+        try read("read the events in") { db in
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT id, contact, type, at, note, source FROM events
+                    WHERE (?1 IS NULL OR contact = ?1) AND (?2 IS NULL OR type = ?2) ORDER BY at, seq
+                    """, arguments: [contact, type])
+            var events: [ListedEvent] = []
+            while let row = try rows.next() {
+                events.append(
+                    ListedEvent(
+                        event: Event(id: row[0], contact: row[1], type: row[2], at: row[3], note: row[4]),
+                        source: row[5]))
+            }
+            return events
+        }
+    }
+
+    /// How many events each source recorded (`cli`, `import`, a token's name); events stored before
+    /// sources were kept count as `cli`.
+    public func eventCountsBySource() throws(StoreError) -> [String: Int] {
+        try read("count the events in") { db in
+            var counts: [String: Int] = [:]
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT COALESCE(source, 'cli'), COUNT(*) FROM events GROUP BY COALESCE(source, 'cli')")
+            while let row = try rows.next() { counts[row[0]] = row[1] }
+            return counts
+        }
+    }
+
     /// Whether any of `texts` contains U+0000, which SQLite's C strings would cut off on reading.
-    private static func hasNUL(_ texts: String?...) -> Bool {
+    static func hasNUL(_ texts: String?...) -> Bool {
         texts.contains { $0?.utf8.contains(0) == true }
     }
 
-    private static func nulError(path: String) -> StoreError {
+    static func nulError(path: String) -> StoreError {
         StoreError(
             .invalidEvent, "cannot store an event containing a NUL character in the state store '\(path)'",
             note: "remove the U+0000 character from the event's id, contact, type or note")

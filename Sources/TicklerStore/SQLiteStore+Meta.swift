@@ -20,3 +20,9 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    public func ping() throws(StoreError) {
+        _ = try read("read") { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+}

@@ -101,6 +101,17 @@ extension SQLiteStore {
                     """)
         }
 
+        // Where each event came from (`cli`, `import`, or the name of the HTTP token that sent it)
+        // and the sender's own id for it: an id recorded once from a source is not recorded again.
+        migrator.registerMigration("v3-event-source") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE events ADD COLUMN source TEXT;
+                    ALTER TABLE events ADD COLUMN sender_id TEXT;
+                    CREATE UNIQUE INDEX events_by_sender ON events (source, sender_id) WHERE sender_id IS NOT NULL;
+                    """)
+        }
+
         return migrator
     }()
 

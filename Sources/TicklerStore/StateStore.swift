@@ -28,8 +28,8 @@ public protocol StateStore: AnyObject, Sendable {
     // MARK: Events
 
     /// Stores a new event recorded at `recordedAt` and returns it with its id.
-    func addEvent(contact: String, type: String, at: Int64, note: String?, recordedAt: Int64) throws(StoreError)
-        -> Event
+    func addEvent(contact: String, type: String, at: Int64, note: String?, recordedAt: Int64, source: String)
+        throws(StoreError) -> Event
     /// Stores `events` in one transaction, all or none; ids already stored are skipped or refused.
     func importEvents(_ events: [ImportedEvent], recordedAt: Int64) throws(StoreError) -> ImportResult
     /// The events, of one contact and of one type when given, by time, then by when they were stored.
@@ -38,6 +38,12 @@ public protocol StateStore: AnyObject, Sendable {
     func unorderedEvents() throws(StoreError) -> [Event]
     /// The events stored after sequence number `sequence`, and the highest sequence number stored.
     func events(afterSequence sequence: Int64) throws(StoreError) -> (events: [Event], last: Int64)
+    /// The events of several requests (HTTP) in one transaction, idempotent by sender id per source.
+    func recordEvents(_ batches: [EventBatch], recordedAt: Int64) throws(StoreError) -> [[RecordedEvent]]
+    /// ``events(contact:type:)`` with where each event came from.
+    func listedEvents(contact: String?, type: String?) throws(StoreError) -> [ListedEvent]
+    /// How many events each source recorded.
+    func eventCountsBySource() throws(StoreError) -> [String: Int]
 
     // MARK: The outbox
 
@@ -62,6 +68,8 @@ public protocol StateStore: AnyObject, Sendable {
     func status(now: Int64, limit: Int) throws(StoreError) -> OutboxStatus
     /// Delivery attempts, newest first, of one contact or all.
     func history(contact: String?, limit: Int) throws(StoreError) -> [HistoryEntry]
+    /// Answers when the store can be read (for `/readyz`); fails with the reason otherwise.
+    func ping() throws(StoreError)
 }
 
 /// How one attempt ended, for ``StateStore/recordAttempts(ending:beginning:at:)``.

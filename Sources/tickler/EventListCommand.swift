@@ -12,7 +12,8 @@ struct EventListCommand: ParsableCommand {
         commandName: "list",
         abstract: "List recorded events, oldest first.",
         discussion: """
-            Shows each event's id, time (in the configuration's time zone), contact, type and note. \
+            Shows each event's id, time (in the configuration's time zone), contact, type, source (cli, \
+            import, or the name of the HTTP token that sent it) and note. \
             Control characters and line breaks in notes are shown escaped (\\n), so each event stays \
             on one line.
 
@@ -38,9 +39,9 @@ struct EventListCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let store = try Session.store(workspace)
-        let events: [Event]
+        let events: [ListedEvent]
         do {
-            events = try store.events(contact: contact, type: type)
+            events = try store.listedEvents(contact: contact, type: type)
         } catch {
             throw Session.report(error)
         }
@@ -54,12 +55,13 @@ struct EventListCommand: ParsableCommand {
             return
         }
         let zone = workspace.config.zoneRules
-        var rows = [["ID", "TIME", "CONTACT", "TYPE", "NOTE"]]
-        for event in events {
+        var rows = [["ID", "TIME", "CONTACT", "TYPE", "SOURCE", "NOTE"]]
+        for listed in events {
+            let event = listed.event
             let note = QuotedToken.escaped(event.note ?? "")
             rows.append([
                 event.id, EventSupport.format(event.at, zone: zone), QuotedToken.escaped(event.contact),
-                QuotedToken.escaped(event.type), note,
+                QuotedToken.escaped(event.type), listed.source ?? "-", note,
             ])
         }
         print(TextTable.render(rows), terminator: "")

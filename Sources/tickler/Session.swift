@@ -76,16 +76,6 @@ struct Session {
         return ExitCode(1)
     }
 
-    /// Events and first-seen times from the store; empty when there is no store yet.
-    func history() throws -> Schedule.History {
-        guard let store else { return Schedule.History() }
-        do {
-            return Schedule.History(events: EventIndex(try store.unorderedEvents()), firstSeen: try store.firstSeen())
-        } catch {
-            throw Self.report(error)
-        }
-    }
-
     /// Keeps the session alive until the process exits, moments later, for commands that end with
     /// it: the system takes back a million contacts' memory at once, where freeing them one by one
     /// takes a tenth of a second. Deliberately never released.
@@ -106,6 +96,15 @@ struct Session {
         Output.printError(
             "unknown contact \(QuotedToken(id))", notes: Suggestion.note(for: id, in: contacts.map(\.id)))
         return nil
+    }
+
+    /// Events and first-seen times from the store; empty when there is no store yet.
+    func history() throws -> Schedule.History {
+        do {
+            return try ReportQueries.history(store)
+        } catch {
+            throw Self.report(error)
+        }
     }
 
     /// Which of `keys` have been delivered already.

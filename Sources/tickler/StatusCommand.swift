@@ -49,10 +49,12 @@ struct StatusCommand: ParsableCommand {
             return
         }
         // The next planned occurrence not yet in the outbox, within a week.
-        let history = try session.history()
-        let week = session.schedule.occurrences(in: now..<(now + 7 * 86_400), history: history, now: now)
-        let known = try session.deliveredKeys(among: week.prefix(100).map(\.key))
-        let next = week.first { !known.contains($0.key) }
+        let next: Occurrence?
+        do {
+            next = try ReportQueries.next(session.schedule, store: session.store, now: now)
+        } catch {
+            throw Session.report(error)
+        }
         let zone = session.workspace.config.zoneRules
         switch format {
         case .text: Output.write(StatusReport.text(status, next: next, zone: zone))

@@ -56,14 +56,16 @@ struct UpcomingCommand: ParsableCommand {
         guard let start = Clock.instant(now), daysValid else { throw ExitCode(1) }
         let timings = PhaseTimings()
         let session = try Session.load(options, timings: timings)
-        let history = try session.history()
-        timings.end("events")
         let range = start..<(start + Int64(days) * 86_400)
-        var scheduled = session.schedule.scheduled(in: range, history: history, now: start)
-        if let only = try contactFilter(session) { scheduled.keepOnly(contacts: only) }
-        timings.end("compute")
-        if session.store != nil { scheduled.removeAll(keys: try session.deliveredKeys(among: scheduled.keys)) }
-        timings.end("delivered")
+        let only = try contactFilter(session)
+        let scheduled: ScheduledOccurrences
+        do {
+            scheduled = try ReportQueries.upcoming(
+                session.schedule, store: session.store, in: range, now: start, only: only,
+                phaseEnded: { timings.end($0) })
+        } catch {
+            throw Session.report(error)
+        }
         switch format {
         case .json:
             scheduled.writeJSON { Output.write($0) }

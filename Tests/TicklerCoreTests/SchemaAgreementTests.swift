@@ -44,6 +44,12 @@ import TicklerInput
         #expect(try enumeration(definition("channel"), "type") == Set(ConfigKeys.channelTypes))
     }
 
+    @Test func httpKeysAgree() throws {
+        #expect(try keys(definition("http")) == Set(ConfigKeys.http))
+        #expect(try keys(definition("httpToken")) == Set(ConfigKeys.httpToken))
+        #expect(try enumeration(definition("httpToken"), "scope") == Set(HTTPToken.Scope.allCases.map(\.rawValue)))
+    }
+
     @Test func ruleKeysAgree() throws {
         #expect(try keys(definition("rule")) == Set(ConfigKeys.rule))
     }

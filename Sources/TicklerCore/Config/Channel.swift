@@ -94,11 +94,14 @@ public struct SMTPChannel: Sendable, Hashable {
     public var password: SecretSource?
     public var from: EmailAddress
     public var transport: TransportOptions
+    /// `unsubscribe_mailto:` — an address whose mail unsubscribes (the `mailto:` of `List-Unsubscribe`).
+    public var unsubscribeMailto: String?
 
     public init(
         url: String, startTLS: StartTLS = .required, username: String? = nil, password: SecretSource? = nil,
-        from: EmailAddress, transport: TransportOptions = TransportOptions()
+        from: EmailAddress, transport: TransportOptions = TransportOptions(), unsubscribeMailto: String? = nil
     ) {
+        self.unsubscribeMailto = unsubscribeMailto
         self.url = url
         self.startTLS = startTLS
         self.username = username

@@ -21,6 +21,8 @@ public struct Config: Sendable {
     public var owners: [String: Owner]
     public var channels: [String: Channel]
     public var rules: [Rule]
+    /// `http:` — the HTTP service; `nil` when the configuration has none.
+    public var http: HTTPSettings?
     /// The rules of `timezone`, resolved when the configuration was read (UTC when unresolved).
     public var zoneRules: ZoneRules
 
@@ -28,7 +30,7 @@ public struct Config: Sendable {
         path: String, timezone: String, language: String = Config.defaultLanguage, statePath: String,
         contactFiles: [SourcePath] = [], templatesDirectory: String, catchUp: TimeSpan = Config.defaultCatchUp,
         retry: RetryPolicy = RetryPolicy(), owners: [String: Owner] = [:], channels: [String: Channel] = [:],
-        rules: [Rule] = [], zoneRules: ZoneRules = .utc
+        rules: [Rule] = [], http: HTTPSettings? = nil, zoneRules: ZoneRules = .utc
     ) {
         self.path = path
         self.timezone = timezone
@@ -41,6 +43,7 @@ public struct Config: Sendable {
         self.owners = owners
         self.channels = channels
         self.rules = rules
+        self.http = http
         self.zoneRules = zoneRules
     }
 

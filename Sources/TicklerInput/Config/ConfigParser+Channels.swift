@@ -85,10 +85,11 @@ extension ConfigParser.Builder {
                 notes: [.init("the sender of every message, e.g. 'from: \"客户服务部 <service@example.com>\"'")])
         }
         let transport = transportOptions(map)
+        let unsubscribe = address("unsubscribe_mailto", in: map)
         guard let url, let from else { return nil }
         return SMTPChannel(
-            url: url, startTLS: startTLS, username: username?.text, password: password, from: from, transport: transport
-        )
+            url: url, startTLS: startTLS, username: username?.text, password: password, from: from, transport: transport,
+            unsubscribeMailto: unsubscribe?.address)
     }
 
     private mutating func webhookChannel(_ map: MappingReader) -> WebhookChannel? {
@@ -150,7 +151,7 @@ extension ConfigParser.Builder {
     }
 
     /// `NAME_env` xor `NAME_file`.
-    private mutating func secret(_ name: String, in map: MappingReader) -> SecretSource? {
+    mutating func secret(_ name: String, in map: MappingReader) -> SecretSource? {
         let env = map.string(name + "_env", diagnostics: &diagnostics)
         let file = map.string(name + "_file", diagnostics: &diagnostics)
         if env != nil, let file {

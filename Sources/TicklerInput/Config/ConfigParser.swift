@@ -63,11 +63,12 @@ public enum ConfigParser {
             let owners = parseOwners()
             let channels = parseChannels()
             let rules = parseRules(owners: owners, channels: channels)
+            let http = parseHTTP()
             guard let timezone else { return nil }
             return Config(
                 path: path, timezone: timezone, language: language, statePath: state, contactFiles: contacts,
                 templatesDirectory: templates, catchUp: catchUp, retry: retry, owners: owners, channels: channels,
-                rules: rules, zoneRules: zones.rules(named: timezone) ?? .utc)
+                rules: rules, http: http, zoneRules: zones.rules(named: timezone) ?? .utc)
         }
 
         /// `retry: { first: 30s, max: 1h, give_up: 24h }`, each key optional.

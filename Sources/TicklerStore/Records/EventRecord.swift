@@ -15,10 +15,31 @@ struct EventRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     var note: String?
     /// When it was stored, seconds since the epoch.
     var recordedAt: Int64
+    /// `cli`, `import` or the name of the HTTP token that sent it; `nil` for events stored before
+    /// sources were kept.
+    var source: String?
+    /// The sender's own id for the event (HTTP), unique per source.
+    var senderID: String?
+
+    init(
+        seq: Int64?, id: String, contact: String, type: String, at: Int64, note: String?, recordedAt: Int64,
+        source: String?, senderID: String? = nil
+    ) {
+        self.seq = seq
+        self.id = id
+        self.contact = contact
+        self.type = type
+        self.at = at
+        self.note = note
+        self.recordedAt = recordedAt
+        self.source = source
+        self.senderID = senderID
+    }
 
     enum CodingKeys: String, CodingKey {
-        case seq, id, contact, type, at, note
+        case seq, id, contact, type, at, note, source
         case recordedAt = "recorded_at"
+        case senderID = "sender_id"
     }
 
     enum Columns {

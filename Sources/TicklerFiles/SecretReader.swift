@@ -1,5 +1,4 @@
 import TicklerCore
-import TicklerMessages
 
 #if canImport(Glibc)
     import Glibc
@@ -11,15 +10,15 @@ import TicklerMessages
 ///
 /// A file's one trailing newline (LF or CRLF) is dropped, as `echo secret > file` writes one. Problems
 /// name the variable or file, never the value.
-enum SecretReader {
+public enum SecretReader {
     /// Why a secret cannot be read, in a sentence that names the config key (`password_env`).
-    struct Problem: Error {
-        var message: String
+    public struct Problem: Error {
+        public var message: String
     }
 
     /// The secret the channel's `NAME_env` or `NAME_file` key points to (`option` is `NAME`: `password`,
     /// `secret`).
-    static func read(_ source: SecretSource, option: String, environment: [String: String]) -> Result<String, Problem> {
+    public static func read(_ source: SecretSource, option: String, environment: [String: String]) -> Result<String, Problem> {
         let key = if case .file = source { option + "_file" } else { option + "_env" }
         switch source {
         case .environment(let name):

@@ -17,6 +17,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // the HTTP server of `tickler run` (without its swift-configuration support, which it does not need)
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        // hummingbird's own dependencies, named for the types the server uses directly
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // libcurl (headers from libcurl4-openssl-dev), opened with dlopen on first use rather than
@@ -84,7 +88,12 @@ let package = Package(
             name: "TicklerHTTP",
             dependencies: [
                 "TicklerCore", "TicklerInput", "TicklerReports", "TicklerStore", "TicklerFiles", "TicklerDaemon",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "TicklerMessages",
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -14,11 +14,17 @@ public enum SecretReader {
     /// Why a secret cannot be read, in a sentence that names the config key (`password_env`).
     public struct Problem: Error {
         public var message: String
+
+        public init(message: String) {
+            self.message = message
+        }
     }
 
     /// The secret the channel's `NAME_env` or `NAME_file` key points to (`option` is `NAME`: `password`,
     /// `secret`).
-    public static func read(_ source: SecretSource, option: String, environment: [String: String]) -> Result<String, Problem> {
+    public static func read(_ source: SecretSource, option: String, environment: [String: String]) -> Result<
+        String, Problem
+    > {
         let key = if case .file = source { option + "_file" } else { option + "_env" }
         switch source {
         case .environment(let name):

@@ -6,6 +6,7 @@ import TicklerCore
 public indirect enum JSONDocument: Sendable {
     case string(String)
     case number(Int64)
+    case bool(Bool)
     case null
     case array([JSONDocument])
     case object([(String, JSONDocument)])
@@ -26,6 +27,7 @@ public indirect enum JSONDocument: Sendable {
         switch self {
         case .string(let text): out += JSONText.quoted(text)
         case .number(let value): out += String(value)
+        case .bool(let value): out += value ? "true" : "false"
         case .null: out += "null"
         case .array(let items):
             guard !items.isEmpty else {

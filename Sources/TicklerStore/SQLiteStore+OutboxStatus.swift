@@ -64,9 +64,11 @@ extension SQLiteStore {
                 sql: Self.attemptColumns + " ORDER BY d.started_at DESC, d.seq DESC LIMIT ?",
                 arguments: [limit]
             ).map(Self.historyEntry)
+            let oldest = try Int64.fetchOne(
+                db, sql: "SELECT MIN(due) FROM outbox WHERE state IN ('pending', 'sending', 'retry')")
             return OutboxStatus(
                 counts: counts, dueNow: dueNow, retries: retries, failures: failures, missed: missed,
-                lastAttempts: attempts, scheduledThrough: watermark)
+                lastAttempts: attempts, scheduledThrough: watermark, oldestPendingDue: oldest)
         }
     }
 

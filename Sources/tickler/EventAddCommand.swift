@@ -64,7 +64,8 @@ struct EventAddCommand: ParsableCommand {
         let event: Event
         do {
             event = try store.addEvent(
-                contact: contact, type: type, at: instant, note: note.flatMap { $0.isEmpty ? nil : $0 }, recordedAt: now,
+                contact: contact, type: type, at: instant, note: note.flatMap { $0.isEmpty ? nil : $0 },
+                recordedAt: now,
                 source: EventSource.cli
             )
         } catch {

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import TicklerDaemon
+import TicklerHTTP
 
 /// `tickler run`: the daemon, in the foreground.
 ///
@@ -54,13 +55,33 @@ struct RunCommand: ParsableCommand {
         try Session.requireCurl(workspace)
         let store = try Session.store(workspace)
         let logger = Logger(label: "tickler")
+        let environment = ProcessInfo.processInfo.environment
         let daemon = Daemon(
-            configuration: Daemon.Configuration(
-                configPath: options.path, environment: ProcessInfo.processInfo.environment),
+            configuration: Daemon.Configuration(configPath: options.path, environment: environment),
             workspace: workspace, store: store, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: daemon)]
+        let http = workspace.config.http
+        let readiness = Readiness(parts: http == nil ? ["daemon"] : ["daemon", "http"], environment: environment)
+        daemon.state.onLoad { _ in readiness.ready("daemon") }
+        if let http {
+            Self.raiseOpenFileLimit()
+            do {
+                let server = try HTTPService(
+                    settings: http,
+                    dependencies: HTTPService.Dependencies(
+                        store: store, state: daemon.state, eventsRecorded: { daemon.eventsRecorded() },
+                        environment: environment, listening: { _ in readiness.ready("http") }),
+                    logger: logger)
+                // Shut down in reverse order: the server stops taking requests first, then the daemon.
+                services.append(.init(service: server))
+            } catch {
+                Output.printError("\(workspace.config.path): \(error.description)")
+                throw ExitCode(1)
+            }
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: daemon)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         Task(executorPreference: SerialTaskExecutor(label: "tickler.service")) {
             do {
                 try await group.run()
@@ -70,5 +91,14 @@ struct RunCommand: ParsableCommand {
             }
         }
         dispatchMain()
+    }
+
+    /// Each HTTP connection is a file descriptor: take the hard limit (systemd's default soft
+    /// limit is 1,024).
+    private static func raiseOpenFileLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     }
 }

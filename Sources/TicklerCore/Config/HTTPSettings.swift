@@ -88,3 +88,8 @@ public struct HTTPToken: Sendable, Hashable {
         self.location = location
     }
 }
+
+/// This build of Tickler.
+public enum TicklerVersion {
+    public static let string = "0.16.0"
+}

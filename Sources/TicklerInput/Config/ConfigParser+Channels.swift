@@ -88,7 +88,8 @@ extension ConfigParser.Builder {
         let unsubscribe = address("unsubscribe_mailto", in: map)
         guard let url, let from else { return nil }
         return SMTPChannel(
-            url: url, startTLS: startTLS, username: username?.text, password: password, from: from, transport: transport,
+            url: url, startTLS: startTLS, username: username?.text, password: password, from: from,
+            transport: transport,
             unsubscribeMailto: unsubscribe?.address)
     }
 

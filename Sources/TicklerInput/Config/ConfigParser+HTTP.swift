@@ -64,7 +64,8 @@ extension ConfigParser.Builder {
             if HTTPToken.reservedNames.contains(name) {
                 diagnostics.error(
                     "the token name '\(name)' is reserved", at: keyNode.location,
-                    notes: [.init("events show their source as 'cli', 'import' or a token's name: choose another name")])
+                    notes: [.init("events show their source as 'cli', 'import' or a token's name: choose another name")]
+                )
                 continue
             }
             guard

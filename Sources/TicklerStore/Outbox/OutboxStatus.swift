@@ -80,11 +80,14 @@ public struct OutboxStatus: Sendable, Hashable {
     public var lastAttempts: [HistoryEntry]
     /// How far the daemon has put occurrences in the outbox (``SQLiteStore/scheduledThrough()``).
     public var scheduledThrough: Int64?
+    /// The due instant of the oldest entry not yet delivered (pending, sending or waiting to retry).
+    public var oldestPendingDue: Int64?
 
     public init(
         counts: [Count], dueNow: Int, retries: [Retry], failures: [Failure], missed: [Missed],
-        lastAttempts: [HistoryEntry], scheduledThrough: Int64?
+        lastAttempts: [HistoryEntry], scheduledThrough: Int64?, oldestPendingDue: Int64? = nil
     ) {
+        self.oldestPendingDue = oldestPendingDue
         self.counts = counts
         self.dueNow = dueNow
         self.retries = retries

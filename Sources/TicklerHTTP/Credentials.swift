@@ -31,10 +31,6 @@ struct Credentials: Sendable {
     /// How far a signed request's `webhook-timestamp` may be from now (seconds).
     static let signatureTolerance: Int64 = 5 * 60
 
-    init(tokens: [Token]) {
-        self.tokens = tokens
-    }
-
     /// Reads every token's secret; fails with the first one that cannot be read, naming the token
     /// and the variable or file, never the value.
     static func read(_ settings: HTTPSettings, environment: [String: String]) -> Result<

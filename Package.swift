@@ -166,6 +166,12 @@ let package = Package(
             exclude: ["Corpus"]
         ),
         .testTarget(
+            name: "TicklerHTTPTests",
+            dependencies: [
+                "TicklerHTTP", "TicklerCore", "TicklerMessages", .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
             name: "TicklerDaemonTests",
             // runs the built `tickler run` against aiosmtpd, an HTTP receiver and real SQLite files;
             // TicklerStore and TicklerCore to read the state store and derive keys as the daemon does;

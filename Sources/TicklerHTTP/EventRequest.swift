@@ -99,7 +99,9 @@ struct EventRequest {
             }
         }
         func report(_ key: String, _ problem: EventChecks.Problem) {
-            let detail = ([problem.message] + problem.notes).joined(separator: "; ")
+            // Not the note naming the server's configuration file.
+            let notes = problem.notes.filter { !$0.hasPrefix("contacts come from") }
+            let detail = ([problem.message] + notes).joined(separator: "; ")
             problems.append(Problem(pointer: pointer + "/" + key, detail: detail))
         }
         let contact = text("contact", required: true)

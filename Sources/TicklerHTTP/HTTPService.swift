@@ -106,8 +106,8 @@ public final class HTTPService: Service, @unchecked Sendable {
                 try await writer.write(response: response.head, body: response.body)
             },
             onServerRunning: { [routes] channel in
-                // (hummingbird logs the address)
                 let bound = channel.localAddress.map { "\($0.ipAddress ?? address.host):\($0.port ?? address.port)" }
+                logger.info("http listening", metadata: ["address": "\(bound ?? address.description)"])
                 routes.dependencies.listening(bound ?? address.description)
             })
         do {

@@ -46,6 +46,19 @@ import TicklerTestSupport
         #expect(try await daemon.waitForExit() == 0)
     }
 
+    /// With the HTTP service on, after answering requests, the process sleeps too: hummingbird's
+    /// core only (no once-a-second date task), no timer left behind by a closed connection.
+    @Test func withTheHTTPServiceOnTheDaemonDoesNotWakeUp() async throws {
+        let http = try HTTPWorkspace()
+        let daemon = try await http.start()
+        #expect(try http.post(#"{"contact": "c1", "type": "purchase"}"#).status == 201)
+        #expect(try http.get("/metrics", bearer: nil).status == 200)
+        #expect(try http.get("/v1/upcoming").status == 200)
+        try await expectSleeping(daemon)
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.waitForExit() == 0)
+    }
+
     /// Waits for the daemon to settle, then watches it for three seconds: no CPU time, no wake-up.
     private func expectSleeping(_ daemon: DaemonProcess) async throws {
         // Let start-up wind down: Dispatch's worker threads linger a few seconds after the last work.

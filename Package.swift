@@ -137,8 +137,9 @@ let package = Package(
         ),
         .testTarget(
             name: "TicklerCoreTests",
+            // TicklerStore: the outbox status the status page shows
             dependencies: [
-                "TicklerCore", "TicklerInput", "TicklerMessages", "TicklerReports", "TicklerFiles",
+                "TicklerCore", "TicklerInput", "TicklerMessages", "TicklerReports", "TicklerFiles", "TicklerStore",
                 "TicklerTestSupport",
             ],
             exclude: ["Fixtures"]

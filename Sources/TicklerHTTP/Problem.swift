@@ -43,9 +43,11 @@ struct Problem: Error, Sendable {
     }
 
     static func unauthorized(_ detail: String) -> Problem {
-        Problem(
-            .unauthorized, detail,
-            headers: [.wwwAuthenticate: "Bearer realm=\"tickler\", Basic realm=\"tickler\", charset=\"UTF-8\""])
+        // One challenge per header: browsers read a Basic challenge after another scheme's poorly.
+        var headers = HTTPFields()
+        headers.append(HTTPField(name: .wwwAuthenticate, value: "Basic realm=\"tickler\", charset=\"UTF-8\""))
+        headers.append(HTTPField(name: .wwwAuthenticate, value: "Bearer realm=\"tickler\""))
+        return Problem(.unauthorized, detail, headers: headers)
     }
 }
 

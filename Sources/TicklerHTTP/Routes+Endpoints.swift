@@ -9,6 +9,7 @@ import TicklerStore
 
 extension Routes {
     static let endpoints: [String: Endpoint] = [
+        "/": Endpoint(methods: [.get: .read]) { routes, _ throws(Problem) in try routes.statusPage() },
         "/healthz": Endpoint(methods: [.get: .open]) { _, _ in .text("ok\n") },
         "/readyz": Endpoint(methods: [.get: .open]) { routes, _ throws(Problem) in try routes.ready() },
         "/metrics": Endpoint(methods: [.get: .open]) { routes, _ throws(Problem) in try routes.metrics() },
@@ -41,7 +42,7 @@ extension Routes {
         return loaded
     }
 
-    private func storeProblem(_ error: StoreError) -> Problem {
+    func storeProblem(_ error: StoreError) -> Problem {
         logger.error("http: the store failed", metadata: ["error": "\(error.message)"])
         return Problem(
             .serviceUnavailable, "the state store does not answer: \(error.message)", headers: [.retryAfter: "5"])

@@ -35,7 +35,8 @@ struct EventImportCommand: ParsableCommand {
     var file: String
 
     func run() throws {
-        let workspace = try Session.workspace(options)
+        let timings = PhaseTimings()
+        let workspace = try Session.workspace(options, timings: timings)
         var diagnostics = Diagnostics()
         guard
             let source = SourceText.read(
@@ -44,15 +45,20 @@ struct EventImportCommand: ParsableCommand {
         else {
             try fail(diagnostics)
         }
-        let events = EventsFile(source, checks: EventChecks(workspace))
+        let checks = EventChecks(workspace)
+        timings.end("checks")
+        let events = EventsFile(source, checks: checks)
+        timings.end("parse")
         diagnostics.append(contentsOf: events.diagnostics)
         if diagnostics.hasErrors { try fail(diagnostics) }
         Output.printDiagnostics(diagnostics)
 
         let store = try Session.store(workspace)
+        timings.end("open store")
         let result: ImportResult
         do {
             result = try store.importEvents(events.rows.map(\.event), recordedAt: Clock.now())
+            timings.end("store")
         } catch  where error.kind == .conflictingEvents {
             try fail(conflicts(error.eventIDs, rows: events.rows))
         } catch {
@@ -60,6 +66,7 @@ struct EventImportCommand: ParsableCommand {
         }
         let count = "\(result.inserted) \(result.inserted == 1 ? "event" : "events")"
         print("imported \(count) (\(result.skipped) already present)")
+        timings.report()
     }
 
     /// The ids the store holds with other content, at the rows that give them.

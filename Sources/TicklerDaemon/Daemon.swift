@@ -215,9 +215,14 @@ public final class Daemon: @unchecked Sendable {
     }
 
     /// Tells the daemon that events were recorded in this process (by the HTTP service): it reads
-    /// and plans them at once, as it does when another process records some.
+    /// and plans them at once, as it does when another process records some. Calls that arrive
+    /// while a check waits on the queue share it.
     public func eventsRecorded() {
-        queue.async { [self] in checkEvents() }
+        queue.async { [self] in
+            guard !eventCheckScheduled else { return }
+            eventCheckScheduled = true
+            queue.async { [self] in checkEvents() }
+        }
     }
 
     /// The `meta` entry that holds ``plannedEventSequence``.

@@ -10,10 +10,14 @@ public final class DaemonState: @unchecked Sendable {
     public struct Loaded: Sendable {
         public var workspace: Workspace
         public var schedule: Schedule
+        /// 1 for the first configuration loaded, one more for each reload that succeeded: what a
+        /// reader caches from a workspace is good while this stays the same.
+        public var generation: Int
     }
 
     private let lock = NSLock()
     private var current: Loaded?
+    private var generation = 0
     private var reloadSuccessful = true
     private var reloadSucceededAt: Int64 = 0
     private var nextDue: Int64?
@@ -45,12 +49,13 @@ public final class DaemonState: @unchecked Sendable {
     }
 
     func loaded(_ workspace: Workspace, _ schedule: Schedule, at now: Int64) {
-        let loaded = Loaded(workspace: workspace, schedule: schedule)
-        let listeners = lock.withLock {
+        let (loaded, listeners) = lock.withLock {
+            generation += 1
+            let loaded = Loaded(workspace: workspace, schedule: schedule, generation: generation)
             current = loaded
             reloadSuccessful = true
             reloadSucceededAt = now
-            return self.listeners
+            return (loaded, self.listeners)
         }
         for listener in listeners { listener(loaded) }
     }

@@ -92,7 +92,7 @@ extension Routes {
         let signedID = call.headers[.authorization] == nil ? call.headers[HTTPField.Name("webhook-id")!] : nil
         let events: [IncomingEvent]
         switch EventRequest.read(
-            json, checks: EventChecks(loaded.workspace), now: dependencies.now(), webhookID: signedID)
+            json, checks: eventChecks(loaded), now: dependencies.now(), webhookID: signedID)
         {
         case .success(let checked): events = checked
         case .failure(let found):

@@ -20,6 +20,8 @@ final class Routes: @unchecked Sendable {
     private var credentials: Credentials
     private var signatureFailures = 0
     private var dateHeader: (second: Int64, text: String) = (0, "")
+    /// The events' checks of the loaded workspace (a set of every contact id: built once per load).
+    private var checks: (generation: Int, checks: EventChecks)?
 
     /// At most this many bytes of body.
     static let maximumBody = 10 * 1_024 * 1_024
@@ -203,6 +205,14 @@ final class Routes: @unchecked Sendable {
             }
             return dateHeader.text
         }
+    }
+
+    /// The checks for events against `loaded`, built on the first request after each load.
+    func eventChecks(_ loaded: DaemonState.Loaded) -> EventChecks {
+        if let cached = lock.withLock({ checks }), cached.generation == loaded.generation { return cached.checks }
+        let made = EventChecks(loaded.workspace)
+        lock.withLock { checks = (loaded.generation, made) }
+        return made
     }
 
     var signatureFailureCount: Int { lock.withLock { signatureFailures } }

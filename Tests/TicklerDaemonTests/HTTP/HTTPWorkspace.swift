@@ -109,33 +109,7 @@ final class HTTPWorkspace {
 
     /// Runs a program, feeding `input`; returns its standard output, throws with its errors.
     static func run(_ program: String, _ arguments: [String], input: [UInt8] = []) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let writer = Thread {
-            stdin.fileHandleForWriting.write(Data(input))
-            try? stdin.fileHandleForWriting.close()
-        }
-        writer.start()
-        let errors = Box()
-        let reader = Thread { errors.data = stderr.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while errors.data == nil { usleep(1_000) }
-        guard process.terminationStatus == 0 else {
-            throw DaemonWorkspace.Failure(
-                description: "\(program) failed (\(process.terminationStatus)): "
-                    + String(decoding: errors.data ?? Data(), as: UTF8.self))
-        }
-        return Array(output)
+        try Subprocess.run(program, arguments, input: input)
     }
 
     /// A Python script run by the virtual environment's interpreter (which has `standardwebhooks`
@@ -143,9 +117,5 @@ final class HTTPWorkspace {
     func python(_ script: String, _ arguments: [String] = []) throws -> String {
         String(
             decoding: try Self.run(VenvPython.path, ["-c", script, address] + arguments), as: UTF8.self)
-    }
-
-    private final class Box: @unchecked Sendable {
-        var data: Data?
     }
 }

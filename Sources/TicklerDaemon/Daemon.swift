@@ -89,6 +89,7 @@ public final class Daemon: @unchecked Sendable {
     var signalSources: [DispatchSourceSignal] = []
     var pendingReload: DispatchWorkItem?
     var eventCheckScheduled = false
+    var eventsMarkScheduled = false
     /// Set when the store failed: the timer wakes then to try again, not sooner.
     var storePausedUntil: Int64?
     /// What the rest of the process may read of the daemon (the HTTP service).
@@ -168,19 +169,35 @@ public final class Daemon: @unchecked Sendable {
 
     /// Records in the store that every occurrence due through `now`, and every event read so far,
     /// has been planned and offered.
+    ///
+    /// The events' mark goes with the watermark when that is written (at most once a second), else
+    /// within ``eventsMarkDelay``: events arriving many a second (from the HTTP service) then cost
+    /// the store one write each, not two. A mark written late only makes a restart plan those
+    /// events again, which offers the outbox keys it has.
     private func markPlanned(through now: Int64) {
         if watermark <= now {
             watermark = now + 1
             attempt("record the watermark") { () throws(StoreError) in try store.setScheduledThrough(watermark) }
-        }
-        if plannedEventSequence < lastEventSequence {
-            let sequence = lastEventSequence
-            attempt("record the events planned") { () throws(StoreError) in
-                try store.setMetaValue(String(sequence), for: Self.eventsPlannedName)
-                plannedEventSequence = sequence
+            writeEventsMark()
+        } else if plannedEventSequence < lastEventSequence, !eventsMarkScheduled {
+            eventsMarkScheduled = true
+            queue.asyncAfter(deadline: .now() + Self.eventsMarkDelay) { [self] in
+                eventsMarkScheduled = false
+                writeEventsMark()
             }
         }
     }
+
+    private func writeEventsMark() {
+        guard plannedEventSequence < lastEventSequence else { return }
+        let sequence = lastEventSequence
+        attempt("record the events planned") { () throws(StoreError) in
+            try store.setMetaValue(String(sequence), for: Self.eventsPlannedName)
+            plannedEventSequence = sequence
+        }
+    }
+
+    static let eventsMarkDelay: DispatchTimeInterval = .milliseconds(200)
 
     /// Arms the timer at the earliest of: the next planned occurrence, the next retry, and the time to
     /// plan further — or, after the store failed, at the time to try it again. Never polls: with

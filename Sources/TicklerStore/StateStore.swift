@@ -21,6 +21,9 @@ public protocol StateStore: AnyObject, Sendable {
     func metaValue(_ name: String) throws(StoreError) -> String?
     /// Sets (or, with `nil`, removes) a named value.
     func setMetaValue(_ value: String?, for name: String) throws(StoreError)
+    /// The value stored under `name`; when there is none, stores `value` first and returns it. One
+    /// transaction: of callers racing to store a first value, every one gets the one stored first.
+    func metaValue(_ name: String, storingIfAbsent value: String) throws(StoreError) -> String
     /// The instant up to which due occurrences were put in the outbox; `nil` before the first run.
     func scheduledThrough() throws(StoreError) -> Int64?
     func setScheduledThrough(_ instant: Int64) throws(StoreError)

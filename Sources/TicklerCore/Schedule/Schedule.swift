@@ -120,9 +120,12 @@ public struct Schedule: Sendable {
     /// The occurrences of `occurrences(in:history:now:)` as compact entries, sorted the same way:
     /// what a long listing is made from without an `Occurrence` per line.
     public func scheduled(in range: Range<Int64>, history: History, now: Int64) -> ScheduledOccurrences {
+        let toContacts = config.rules.contains { $0.recipient == .contact }
+        let held = toContacts ? unsubscribedContacts(history.events, among: nil) : nil
         var parts: [ScheduledOccurrences.Part] = []
         for (index, rule) in config.rules.enumerated() {
-            parts += entryParts(of: rule, number: index, in: range, history: history, now: now, contactIndices: nil)
+            parts += entryParts(
+                of: rule, number: index, in: range, history: history, now: now, contactIndices: nil, held: held)
         }
         var scheduled = ScheduledOccurrences(schedule: self, rules: config.rules, events: history.events, parts: parts)
         scheduled.sort()
@@ -133,15 +136,18 @@ public struct Schedule: Sendable {
     public func occurrences(
         of rule: Rule, in range: Range<Int64>, history: History, now: Int64, contactIndices: [Int]? = nil
     ) -> [Occurrence] {
+        let held = rule.recipient == .contact ? unsubscribedContacts(history.events, among: contactIndices) : nil
         let parts = entryParts(
-            of: rule, number: 0, in: range, history: history, now: now, contactIndices: contactIndices)
+            of: rule, number: 0, in: range, history: history, now: now, contactIndices: contactIndices, held: held)
         return ScheduledOccurrences(schedule: self, rules: [rule], events: history.events, parts: parts).occurrences
     }
 
     /// The entries of one rule (number `number` among the rules of the result) in `range`,
-    /// unsorted, in parts (one per slice of the contacts, in order).
+    /// unsorted, in parts (one per slice of the contacts, in order). A rule `to: contact` holds back
+    /// the entries of the contacts in `held` (``unsubscribedContacts(_:among:)``): counted, not kept.
     func entryParts(
-        of rule: Rule, number: Int, in range: Range<Int64>, history: History, now: Int64, contactIndices: [Int]?
+        of rule: Rule, number: Int, in range: Range<Int64>, history: History, now: Int64, contactIndices: [Int]?,
+        held: ContactSet? = nil
     ) -> [ScheduledOccurrences.Part] {
         let count = contactIndices?.count ?? contacts.count
         let slices = stride(from: 0, to: count, by: 8192).map { $0..<min($0 + 8192, count) }
@@ -149,6 +155,7 @@ public struct Schedule: Sendable {
             if case .date(let trigger) = rule.trigger { DatePlan(trigger, range: range) } else { nil }
         let filtered = !rule.filter.conditions.isEmpty
         let made = Made(rule: Int16(number))
+        let held = rule.recipient == .contact ? held : nil
         return lanes.map(slices) { slice -> ScheduledOccurrences.Part in
             var part = ScheduledOccurrences.Part()
             // About one entry per contact (a birthday within a year; a check-in): room made once.
@@ -169,10 +176,16 @@ public struct Schedule: Sendable {
                 case .every(let trigger):
                     everyOccurrences(rule, trigger, audience, range, history, now: now, into: &part.entries)
                 }
-                if part.entries.count > first { part.nameContact(contacts[index].id, from: first) }
+                guard part.entries.count > first else { continue }
+                if let held, held.contains(index) {
+                    part.heldBack[Int32(index), default: 0] += part.entries.count - first
+                    part.entries.removeSubrange(first...)
+                } else {
+                    part.nameContact(contacts[index].id, from: first)
+                }
             }
             return part
-        }.filter { !$0.entries.isEmpty }
+        }.filter { !$0.entries.isEmpty || !$0.heldBack.isEmpty }
     }
 
     /// Which rule the entries being made belong to.

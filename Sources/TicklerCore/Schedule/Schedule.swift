@@ -120,8 +120,7 @@ public struct Schedule: Sendable {
     /// The occurrences of `occurrences(in:history:now:)` as compact entries, sorted the same way:
     /// what a long listing is made from without an `Occurrence` per line.
     public func scheduled(in range: Range<Int64>, history: History, now: Int64) -> ScheduledOccurrences {
-        let toContacts = config.rules.contains { $0.recipient == .contact }
-        let held = toContacts ? unsubscribedContacts(history.events, among: nil) : nil
+        let held = unsubscribedContacts(history.events)
         var parts: [ScheduledOccurrences.Part] = []
         for (index, rule) in config.rules.enumerated() {
             parts += entryParts(
@@ -136,18 +135,18 @@ public struct Schedule: Sendable {
     public func occurrences(
         of rule: Rule, in range: Range<Int64>, history: History, now: Int64, contactIndices: [Int]? = nil
     ) -> [Occurrence] {
-        let held = rule.recipient == .contact ? unsubscribedContacts(history.events, among: contactIndices) : nil
         let parts = entryParts(
-            of: rule, number: 0, in: range, history: history, now: now, contactIndices: contactIndices, held: held)
+            of: rule, number: 0, in: range, history: history, now: now, contactIndices: contactIndices,
+            held: unsubscribedContacts(history.events))
         return ScheduledOccurrences(schedule: self, rules: [rule], events: history.events, parts: parts).occurrences
     }
 
     /// The entries of one rule (number `number` among the rules of the result) in `range`,
     /// unsorted, in parts (one per slice of the contacts, in order). A rule `to: contact` holds back
-    /// the entries of the contacts in `held` (``unsubscribedContacts(_:among:)``): counted, not kept.
+    /// the entries of the contacts in `held` (``unsubscribedContacts(_:)``): counted, not kept.
     func entryParts(
         of rule: Rule, number: Int, in range: Range<Int64>, history: History, now: Int64, contactIndices: [Int]?,
-        held: ContactSet? = nil
+        held: UnsubscribedContacts? = nil
     ) -> [ScheduledOccurrences.Part] {
         let count = contactIndices?.count ?? contacts.count
         let slices = stride(from: 0, to: count, by: 8192).map { $0..<min($0 + 8192, count) }
@@ -177,7 +176,7 @@ public struct Schedule: Sendable {
                     everyOccurrences(rule, trigger, audience, range, history, now: now, into: &part.entries)
                 }
                 guard part.entries.count > first else { continue }
-                if let held, held.contains(index) {
+                if let held, held.contains(contacts[index].id) {
                     part.heldBack[Int32(index), default: 0] += part.entries.count - first
                     part.entries.removeSubrange(first...)
                 } else {

@@ -82,10 +82,17 @@ extension Daemon {
             return
         }
         let now = clock.now()
-        loaded = Loaded(workspace: workspace, transport: makeTransport(workspace, configuration.environment))
+        // A public URL added by this reload needs the secret; without it (the store failed) messages
+        // go out without links until a reload reads it.
+        attempt("read the unsubscribe secret") { () throws(StoreError) in
+            try readUnsubscribeSecretIfNeeded(for: workspace.config)
+        }
+        loaded = Loaded(
+            workspace: workspace, transport: makeTransport(workspace, configuration.environment),
+            unsubscribeLinks: Self.unsubscribeLinks(workspace.config, secret: unsubscribeSecret))
         attempt("record first-seen times") { () throws(StoreError) in try recordFirstSeen(now: now) }
         replanAll(now: now)
-        state.loaded(workspace, loaded.schedule, at: now)
+        state.loaded(workspace, loaded.schedule, unsubscribeLinks: loaded.unsubscribeLinks, at: now)
         Self.returnFreedMemory()
         if configuration.watchesForChanges { installWatcher() }
         logger.info(

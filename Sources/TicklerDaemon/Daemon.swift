@@ -70,6 +70,8 @@ public final class Daemon: @unchecked Sendable {
     var lastEventSequence: Int64 = 0
     /// The highest sequence number whose events are planned, as the store has it.
     var plannedEventSequence: Int64 = 0
+    /// The store's unsubscribe secret, read once a configuration has `http.public_url`.
+    var unsubscribeSecret: [UInt8]?
     var agenda = Agenda()
     var watermark: Int64 = 0
     var horizon: Int64 = 0
@@ -123,6 +125,8 @@ public final class Daemon: @unchecked Sendable {
         history.firstSeen = try store.firstSeen()
         try recordFirstSeen(now: now)
         plannedEventSequence = try store.metaValue(Self.eventsPlannedName).flatMap { Int64($0) } ?? 0
+        try readUnsubscribeSecretIfNeeded(for: loaded.workspace.config)
+        loaded.unsubscribeLinks = Self.unsubscribeLinks(loaded.workspace.config, secret: unsubscribeSecret)
         try readNewEvents()
         watermark = try store.scheduledThrough() ?? now
         horizon = now + configuration.horizonSpan
@@ -133,7 +137,7 @@ public final class Daemon: @unchecked Sendable {
         // due before the watermark: those within `catch_up` go out now, as they would have had it run.
         let late = plannedEventSequence == 0 ? events : try store.events(afterSequence: plannedEventSequence).events
         replan(contacts: Set(late.map(\.contact)), events: Set(late.map(\.id)), now: now)
-        state.loaded(loaded.workspace, loaded.schedule, at: now)
+        state.loaded(loaded.workspace, loaded.schedule, unsubscribeLinks: loaded.unsubscribeLinks, at: now)
         Self.returnFreedMemory()
         logger.info(
             "started",

@@ -1,6 +1,7 @@
 import Foundation
 import TicklerCore
 import TicklerInput
+import TicklerMessages
 
 /// What the daemon shows the rest of the process (the HTTP service) while it runs: the workspace
 /// and schedule it works from, how the last reload went, when the next reminder is due, and the
@@ -21,6 +22,7 @@ public final class DaemonState: @unchecked Sendable {
     private var reloadSuccessful = true
     private var reloadSucceededAt: Int64 = 0
     private var nextDue: Int64?
+    private var links: UnsubscribeLinks?
     private var listeners: [@Sendable (Loaded) -> Void] = []
     public let metrics = DeliveryMetrics()
 
@@ -35,6 +37,12 @@ public final class DaemonState: @unchecked Sendable {
         lock.withLock { (reloadSuccessful, reloadSucceededAt) }
     }
 
+    /// The links of the loaded configuration's messages to contacts, which the HTTP service's
+    /// `/u/TOKEN` verifies tokens with (``UnsubscribeLinks/contact(fromToken:)``); `nil` without
+    /// `http.public_url`, or before the first configuration is loaded. Set before the `onLoad`
+    /// listeners are called.
+    public var unsubscribeLinks: UnsubscribeLinks? { lock.withLock { links } }
+
     /// When the earliest planned reminder is due; `nil` with none planned.
     public var nextDueAt: Int64? { lock.withLock { nextDue } }
 
@@ -48,11 +56,12 @@ public final class DaemonState: @unchecked Sendable {
         if let now { listener(now) }
     }
 
-    func loaded(_ workspace: Workspace, _ schedule: Schedule, at now: Int64) {
+    func loaded(_ workspace: Workspace, _ schedule: Schedule, unsubscribeLinks: UnsubscribeLinks?, at now: Int64) {
         let (loaded, listeners) = lock.withLock {
             generation += 1
             let loaded = Loaded(workspace: workspace, schedule: schedule, generation: generation)
             current = loaded
+            links = unsubscribeLinks
             reloadSuccessful = true
             reloadSucceededAt = now
             return (loaded, self.listeners)

@@ -7,14 +7,23 @@ import TicklerMessages
 struct Loaded {
     let workspace: Workspace
     let schedule: Schedule
-    let renderer: MessageRenderer
+    /// Renders what falls due; messages to contacts carry `unsubscribeLinks`.
+    private(set) var renderer: MessageRenderer
     let transport: any DaemonTransport
 
-    init(workspace: Workspace, transport: any DaemonTransport) {
+    /// - Parameter unsubscribeLinks: the links of `http.public_url`, when it is set and the store's
+    ///   secret is read (`Daemon.begin` sets them on the first workspace, which is loaded before).
+    init(workspace: Workspace, transport: any DaemonTransport, unsubscribeLinks: UnsubscribeLinks? = nil) {
         self.workspace = workspace
         schedule = workspace.schedule()
-        renderer = MessageRenderer(workspace: workspace, schedule: schedule)
+        renderer = MessageRenderer(workspace: workspace, schedule: schedule, unsubscribeLinks: unsubscribeLinks)
         self.transport = transport
+    }
+
+    /// The links messages to contacts carry (`List-Unsubscribe`); `nil` without `http.public_url`.
+    var unsubscribeLinks: UnsubscribeLinks? {
+        get { renderer.unsubscribeLinks }
+        set { renderer.unsubscribeLinks = newValue }
     }
 
     /// The files whose change reloads everything: the configuration, the contact files, and every

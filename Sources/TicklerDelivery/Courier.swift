@@ -74,11 +74,11 @@ public final class Courier: Sendable {
                     operation: "preparing the message"))
         case .file(_, let file, _):
             switch file.format {
-            case .eml: return mail(message, from: file.from, now: now, channel: channel)
+            case .eml: return mail(message, from: file.from, unsubscribeMailto: nil, now: now, channel: channel)
             case .json: return .success(.json(WebhookFormatter.genericBody(for: message)))
             }
         case .smtp(_, let smtp):
-            return mail(message, from: smtp.from, now: now, channel: channel)
+            return mail(message, from: smtp.from, unsubscribeMailto: smtp.unsubscribeMailto, now: now, channel: channel)
         case .webhook(let transport, _):
             return transport.request(for: message, now: now * 1_000).map(Outgoing.webhook)
         }
@@ -103,10 +103,12 @@ public final class Courier: Sendable {
         }
     }
 
-    private func mail(_ message: RenderedMessage, from: EmailAddress, now: Int64, channel: String)
-        -> Result<Outgoing, DeliveryFailure>
-    {
-        switch MailComposer.compose(message, from: from, date: now, offset: message.occurrence.offset) {
+    private func mail(
+        _ message: RenderedMessage, from: EmailAddress, unsubscribeMailto: String?, now: Int64, channel: String
+    ) -> Result<Outgoing, DeliveryFailure> {
+        let composed = MailComposer.compose(
+            message, from: from, date: now, offset: message.occurrence.offset, unsubscribeMailto: unsubscribeMailto)
+        return switch composed {
         case .success(let mail): .success(.mail(mail))
         case .failure(let problem):
             .failure(.configuration(problem.message, channel: channel, target: nil, operation: "composing the email"))

@@ -19,6 +19,15 @@ extension SQLiteStore {
             }
         }
     }
+
+    public func metaValue(_ name: String, storingIfAbsent value: String) throws(StoreError) -> String {
+        try write("write '\(name)' to") { db in
+            try db.execute(
+                sql: "INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                arguments: [name, value])
+            return try MetaRecord.fetchOne(db, key: name)?.value ?? value
+        }
+    }
 }
 
 extension SQLiteStore {

@@ -21,6 +21,9 @@ public protocol StateStore: AnyObject, Sendable {
     func metaValue(_ name: String) throws(StoreError) -> String?
     /// Sets (or, with `nil`, removes) a named value.
     func setMetaValue(_ value: String?, for name: String) throws(StoreError)
+    /// The value stored under `name`; when there is none, stores `value` first and returns it. One
+    /// transaction: of callers racing to store a first value, every one gets the one stored first.
+    func metaValue(_ name: String, storingIfAbsent value: String) throws(StoreError) -> String
     /// The instant up to which due occurrences were put in the outbox; `nil` before the first run.
     func scheduledThrough() throws(StoreError) -> Int64?
     func setScheduledThrough(_ instant: Int64) throws(StoreError)
@@ -34,9 +37,11 @@ public protocol StateStore: AnyObject, Sendable {
     func importEvents(_ events: [ImportedEvent], recordedAt: Int64) throws(StoreError) -> ImportResult
     /// The events, of one contact and of one type when given, by time, then by when they were stored.
     func events(contact: String?, type: String?) throws(StoreError) -> [Event]
-    /// Every event, in no particular order (for callers that index them themselves).
+    /// Every event, not by time but in the order they were stored (for callers that index them
+    /// themselves: `EventIndex` keeps this order among events at the same instant).
     func unorderedEvents() throws(StoreError) -> [Event]
-    /// The events stored after sequence number `sequence`, and the highest sequence number stored.
+    /// The events stored after sequence number `sequence`, in the order they were stored, and the
+    /// highest sequence number stored.
     func events(afterSequence sequence: Int64) throws(StoreError) -> (events: [Event], last: Int64)
     /// The events of several requests (HTTP) in one transaction, idempotent by sender id per source.
     func recordEvents(_ batches: [EventBatch], recordedAt: Int64) throws(StoreError) -> [[RecordedEvent]]

@@ -36,7 +36,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let notATicklerStore = Kind(.notATicklerStore)
         /// Migrated by a newer version of Tickler than this one.
         public static let newerVersion = Kind(.newerVersion)
-        /// SQLite reports the file as corrupt.
+        /// SQLite reports the file as corrupt, or a value in it is not what Tickler wrote there.
         public static let damaged = Kind(.damaged)
         /// Another connection held the write lock for longer than ``SQLiteStore/busyTimeout``.
         public static let busy = Kind(.busy)
@@ -72,6 +72,12 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         self.message = message
         self.note = note
         self.eventIDs = eventIDs
+    }
+
+    /// A named value of the store's `meta` table that is not what Tickler writes there (`what`):
+    /// edited by hand, or damaged. `note` says how to make a new one.
+    public static func damagedMetaValue(_ name: String, expected what: String, note: String) -> StoreError {
+        StoreError(.damaged, "the state store's '\(name)' is not \(what)", note: note)
     }
 
     /// `message (note)`.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TicklerCore
+import TicklerDaemon
 import TicklerDelivery
 import TicklerInput
 import TicklerMessages
@@ -50,6 +51,19 @@ struct RenderCommand: ParsableCommand {
         guard let start, let rule, let index else { throw ExitCode(1) }
 
         let history = try session.history()
+        if rule.recipient == .contact, let event = history.events.unsubscription(of: contact) {
+            let zone = session.schedule.contactZone(index)
+            Output.printError(
+                "contact \(QuotedToken(contact)) unsubscribed at \(Timestamp.format(event.at, offset: zone.offset(at: event.at)))"
+                    + " (event \(QuotedToken.escaped(event.id))); rule '\(rule.name)' sends to the contact and is held"
+                    + " back until an event '\(Event.resubscribedType)'",
+                notes: [
+                    .init(
+                        "when the contact asks for messages again: tickler event add \(contact) \(Event.resubscribedType)"
+                    )
+                ])
+            throw ExitCode(1)
+        }
         // Look ahead up to two years: a yearly date, a lead time and a window fit in that.
         let range = start..<(start + 2 * 366 * 86_400)
         let found = session.schedule.occurrences(
@@ -63,8 +77,9 @@ struct RenderCommand: ParsableCommand {
                 notes: [.init(Self.reason(rule, session.schedule.contacts[index], config: config, history: history))])
             throw ExitCode(1)
         }
-        let (message, diagnostics) = MessageRenderer(workspace: session.workspace, schedule: session.schedule)
-            .render(next)
+        var renderer = MessageRenderer(workspace: session.workspace, schedule: session.schedule)
+        renderer.unsubscribeLinks = try unsubscribeLinks(session)
+        let (message, diagnostics) = renderer.render(next)
         guard let message else {
             Output.printDiagnostics(diagnostics)
             throw ExitCode(1)
@@ -81,6 +96,17 @@ struct RenderCommand: ParsableCommand {
         case .failure(let failure):
             Output.printError(failure.description)
             throw ExitCode(1)
+        }
+    }
+
+    /// The links the daemon puts in messages to contacts, when `http.public_url` is set and the
+    /// store has its secret (the daemon makes it on its first run with a public URL).
+    private func unsubscribeLinks(_ session: Session) throws -> UnsubscribeLinks? {
+        guard let url = session.workspace.config.http?.publicURL, let store = session.store else { return nil }
+        do {
+            return try Daemon.storedUnsubscribeSecret(store).map { UnsubscribeLinks(publicURL: url, secret: $0) }
+        } catch {
+            throw Session.report(error)
         }
     }
 
@@ -144,8 +170,9 @@ struct RenderCommand: ParsableCommand {
                 + (message.recipient.email.map { " <\($0)>" } ?? ""),
             "channel: \(occurrence.channel)",
             "template: \(message.templatePath) (\(message.language))",
-            "",
         ].map(line).joined()
+        if let url = message.unsubscribeURL { text += "unsubscribe: \(url)\n" }
+        text += "\n"
         if let subject = message.subject { text += "Subject: \(subject)\n\n" }
         text += line(message.text)
         if let html = message.html { text += "\n--- html ---\n" + line(html) }

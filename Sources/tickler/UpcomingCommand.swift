@@ -15,8 +15,9 @@ struct UpcomingCommand: ParsableCommand {
             by due time then key. The table shows each time in the recipient's zone; JSON has the \
             fields key, rule, contact, to, recipient, channel and due (RFC 3339 with the recipient's \
             offset); ICS is an iCalendar feed with the occurrence key as UID. --owner keeps the reminders \
-            about that owner's contacts, --contact those about one contact. Reads the state store \
-            but never changes it.
+            about that owner's contacts, --contact those about one contact. Reminders to contacts who \
+            unsubscribed are held back; the table ends with a line that counts them. Reads the state \
+            store but never changes it.
 
             Examples:
               tickler upcoming --config etc/tickler.yaml
@@ -72,7 +73,9 @@ struct UpcomingCommand: ParsableCommand {
             timings.end("output")
         case .table, .ics:
             let listing = OccurrenceListing(scheduled.occurrences, workspace: session.workspace, now: start)
-            let output = Array((format == .table ? listing.table : listing.iCalendar).utf8)
+            var text = format == .table ? listing.table : listing.iCalendar
+            if format == .table, let note = HeldBackNote.line(scheduled) { text += note + "\n" }
+            let output = Array(text.utf8)
             timings.end("format")
             Output.write(output)
             timings.end("write")

@@ -33,6 +33,19 @@ import TicklerTestSupport
         #expect(try store.events(contact: "nobody").isEmpty)
     }
 
+    /// `EventIndex` keeps the order it is given among events at one instant: the store gives them
+    /// in the order stored, whatever their ids (imported ones are any text).
+    @Test func theUnorderedListIsInTheOrderStored() throws {
+        try store.importEvents([
+            Event(id: "zz", contact: "a", type: "unsubscribed", at: 500),
+            Event(id: "aa", contact: "a", type: "resubscribed", at: 500),
+        ])
+        try store.addEvent(contact: "a", type: "unsubscribed", at: 100)
+        #expect(try store.unorderedEvents().map(\.id) == ["zz", "aa", "3"])
+        #expect(try store.events(afterSequence: 0).events.map(\.id) == ["zz", "aa", "3"])
+        #expect(try store.events(afterSequence: 1).events.map(\.id) == ["aa", "3"])
+    }
+
     @Test func notesAreStoredAsGiven() throws {
         let note = "第一行\n第二行\t'quoted' \"double\" ; DROP TABLE events; --\u{7}\u{202E}😀"
         try store.addEvent(contact: "acme-zhang", type: "call", at: 1, note: note)

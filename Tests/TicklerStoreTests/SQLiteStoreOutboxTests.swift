@@ -46,4 +46,14 @@ import TicklerTestSupport
         try store.setMetaValue(nil, for: "scheduled_through")
         #expect(try store.metaValue("scheduled_through") == nil)
     }
+
+    /// The unsubscribe secret is made once: whoever stores first, every caller gets that value.
+    @Test func aValueStoredIfAbsentKeepsTheFirst() throws {
+        #expect(try store.metaValue("unsubscribe_secret", storingIfAbsent: "first") == "first")
+        let other = try SQLiteStore.open(path: store.path)
+        #expect(try other.metaValue("unsubscribe_secret", storingIfAbsent: "second") == "first")
+        #expect(try store.metaValue("unsubscribe_secret") == "first")
+        try store.setMetaValue("third", for: "unsubscribe_secret")
+        #expect(try other.metaValue("unsubscribe_secret", storingIfAbsent: "fourth") == "third")
+    }
 }

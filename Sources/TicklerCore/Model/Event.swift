@@ -18,6 +18,14 @@ public struct Event: Sendable, Hashable, Codable {
     }
 }
 
+extension Event {
+    /// The type of event an unsubscribe link records: from then on no rule sends `to: contact` for
+    /// that contact (owner and manager reminders go on), until a later `resubscribed`.
+    public static let unsubscribedType = "unsubscribed"
+    /// The type of event that undoes an earlier `unsubscribed`.
+    public static let resubscribedType = "resubscribed"
+}
+
 /// An event to import: an ``Event`` whose id may be left for the store to assign.
 public struct ImportedEvent: Sendable, Hashable {
     /// The id the import file gave; `nil` lets the store assign one.

@@ -11,10 +11,14 @@ public struct RenderedMessage: Sendable, Codable {
     public var subject: String?
     public var text: String
     public var html: String?
+    /// Where the contact unsubscribes (`http.public_url/u/TOKEN`): set on messages to the contact
+    /// when the public URL is configured, and sent as `List-Unsubscribe`. Absent from messages
+    /// stored before unsubscribe links existed, which decode without it.
+    public var unsubscribeURL: String?
 
     public init(
         occurrence: Occurrence, recipient: Person, contact: Person, templatePath: String, language: String,
-        subject: String?, text: String, html: String?
+        subject: String?, text: String, html: String?, unsubscribeURL: String? = nil
     ) {
         self.occurrence = occurrence
         self.recipient = recipient
@@ -24,6 +28,7 @@ public struct RenderedMessage: Sendable, Codable {
         self.subject = subject
         self.text = text
         self.html = html
+        self.unsubscribeURL = unsubscribeURL
     }
 
     /// A contact, owner or manager as a message addresses them.

@@ -120,9 +120,11 @@ public struct Schedule: Sendable {
     /// The occurrences of `occurrences(in:history:now:)` as compact entries, sorted the same way:
     /// what a long listing is made from without an `Occurrence` per line.
     public func scheduled(in range: Range<Int64>, history: History, now: Int64) -> ScheduledOccurrences {
+        let held = unsubscribedContacts(history.events)
         var parts: [ScheduledOccurrences.Part] = []
         for (index, rule) in config.rules.enumerated() {
-            parts += entryParts(of: rule, number: index, in: range, history: history, now: now, contactIndices: nil)
+            parts += entryParts(
+                of: rule, number: index, in: range, history: history, now: now, contactIndices: nil, held: held)
         }
         var scheduled = ScheduledOccurrences(schedule: self, rules: config.rules, events: history.events, parts: parts)
         scheduled.sort()
@@ -134,14 +136,17 @@ public struct Schedule: Sendable {
         of rule: Rule, in range: Range<Int64>, history: History, now: Int64, contactIndices: [Int]? = nil
     ) -> [Occurrence] {
         let parts = entryParts(
-            of: rule, number: 0, in: range, history: history, now: now, contactIndices: contactIndices)
+            of: rule, number: 0, in: range, history: history, now: now, contactIndices: contactIndices,
+            held: unsubscribedContacts(history.events))
         return ScheduledOccurrences(schedule: self, rules: [rule], events: history.events, parts: parts).occurrences
     }
 
     /// The entries of one rule (number `number` among the rules of the result) in `range`,
-    /// unsorted, in parts (one per slice of the contacts, in order).
+    /// unsorted, in parts (one per slice of the contacts, in order). A rule `to: contact` holds back
+    /// the entries of the contacts in `held` (``unsubscribedContacts(_:)``): counted, not kept.
     func entryParts(
-        of rule: Rule, number: Int, in range: Range<Int64>, history: History, now: Int64, contactIndices: [Int]?
+        of rule: Rule, number: Int, in range: Range<Int64>, history: History, now: Int64, contactIndices: [Int]?,
+        held: UnsubscribedContacts? = nil
     ) -> [ScheduledOccurrences.Part] {
         let count = contactIndices?.count ?? contacts.count
         let slices = stride(from: 0, to: count, by: 8192).map { $0..<min($0 + 8192, count) }
@@ -149,6 +154,7 @@ public struct Schedule: Sendable {
             if case .date(let trigger) = rule.trigger { DatePlan(trigger, range: range) } else { nil }
         let filtered = !rule.filter.conditions.isEmpty
         let made = Made(rule: Int16(number))
+        let held = rule.recipient == .contact ? held : nil
         return lanes.map(slices) { slice -> ScheduledOccurrences.Part in
             var part = ScheduledOccurrences.Part()
             // About one entry per contact (a birthday within a year; a check-in): room made once.
@@ -169,10 +175,16 @@ public struct Schedule: Sendable {
                 case .every(let trigger):
                     everyOccurrences(rule, trigger, audience, range, history, now: now, into: &part.entries)
                 }
-                if part.entries.count > first { part.nameContact(contacts[index].id, from: first) }
+                guard part.entries.count > first else { continue }
+                if let held, held.contains(contacts[index].id) {
+                    part.heldBack[Int32(index), default: 0] += part.entries.count - first
+                    part.entries.removeSubrange(first...)
+                } else {
+                    part.nameContact(contacts[index].id, from: first)
+                }
             }
             return part
-        }.filter { !$0.entries.isEmpty }
+        }.filter { !$0.entries.isEmpty || !$0.heldBack.isEmpty }
     }
 
     /// Which rule the entries being made belong to.

@@ -23,6 +23,9 @@ public struct ScheduledOccurrences: Sendable {
     public let dayTexts: DayTexts
     /// Each rule's name, channel and `to` as UTF-8, for writing keys and listings.
     public let ruleTexts: [RuleText]
+    /// How many occurrences were held back because they go to a contact who unsubscribed, by the
+    /// contact's index in `schedule.contacts` (the contact's event: `events.unsubscription(of:)`).
+    public private(set) var heldBack: [Int32: Int]
 
     public struct RuleText: Sendable {
         public var name: [UInt8]
@@ -55,6 +58,8 @@ public struct ScheduledOccurrences: Sendable {
     struct Part: Sendable {
         var entries: [Entry] = []
         var ids: [UInt8] = []
+        /// Occurrences held back, by contact (``ScheduledOccurrences/heldBack``).
+        var heldBack: [Int32: Int] = [:]
 
         init() {}
 
@@ -82,10 +87,12 @@ public struct ScheduledOccurrences: Sendable {
         // The parts joined, each part's entries moved along by the ids before its own.
         var entries: [Entry] = []
         var ids: [UInt8] = []
+        var heldBack: [Int32: Int] = [:]
         entries.reserveCapacity(parts.reduce(0) { $0 + $1.entries.count })
         ids.reserveCapacity(parts.reduce(0) { $0 + $1.ids.count })
         for part in parts {
             precondition(ids.count + part.ids.count < Int(Int32.max), "too many contact ids")
+            heldBack.merge(part.heldBack, uniquingKeysWith: +)
             let shift = Int32(ids.count)
             ids.append(contentsOf: part.ids)
             if shift == 0 {
@@ -99,6 +106,7 @@ public struct ScheduledOccurrences: Sendable {
         }
         contactIDs = ids
         self.entries = entries
+        self.heldBack = heldBack
         dayTexts = DayTexts(entries)
         ruleTexts = rules.map { rule in
             let endsInDay = if case .after = rule.trigger { false } else { true }
@@ -125,6 +133,7 @@ public struct ScheduledOccurrences: Sendable {
     /// Keeps only the occurrences of the contacts at `indices` (in `schedule.contacts`).
     public mutating func keepOnly(contacts indices: Set<Int32>) {
         entries.removeAll { !indices.contains($0.contact) }
+        heldBack = heldBack.filter { indices.contains($0.key) }
     }
 
     /// Leaves out the occurrences whose keys are in `keys` (those delivered already).

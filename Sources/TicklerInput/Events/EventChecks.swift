@@ -10,13 +10,14 @@ public struct EventChecks: Sendable {
     }
 
     let contactIDs: Set<String>
-    /// The event types the rules react to (`after`, `unless`, `since`), for a did-you-mean on a typo.
+    /// The event types the rules react to (`after`, `unless`, `since`) and those every contact's
+    /// rules do (`unsubscribed`, `resubscribed`), for a did-you-mean on a typo.
     let ruleEventTypes: Set<String>
     let configPath: String
 
     public init(_ workspace: Workspace) {
         contactIDs = Set(workspace.contacts.map(\.id))
-        var types = Set<String>()
+        var types: Set<String> = [Event.unsubscribedType, Event.resubscribedType]
         for rule in workspace.config.rules {
             switch rule.trigger {
             case .after(let after):

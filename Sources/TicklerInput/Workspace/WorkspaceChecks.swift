@@ -19,6 +19,7 @@ enum WorkspaceChecks {
                         + [.init("the rule follows a date under each contact's 'dates:'; as it stands it never fires")])
             }
             checkRecipients(rule, workspace: workspace, diagnostics: &diagnostics)
+            checkUnsubscribeLink(rule, config: config, diagnostics: &diagnostics)
         }
         checkEnvironment(config, environment: environment, diagnostics: &diagnostics)
     }
@@ -89,6 +90,25 @@ enum WorkspaceChecks {
             notes: [
                 .init("contact '\(contact.id)' \(first.reason)", at: contact.location),
                 .init("these contacts are skipped and logged when the rule fires"),
+            ])
+    }
+
+    /// Warns when a rule emails contacts over SMTP and no `http.public_url` gives its messages an
+    /// unsubscribe link (`List-Unsubscribe`).
+    private static func checkUnsubscribeLink(_ rule: Rule, config: Config, diagnostics: inout Diagnostics) {
+        guard rule.recipient == .contact, config.http?.publicURL == nil, let channel = config.channels[rule.channel],
+            case .smtp = channel.kind
+        else { return }
+        diagnostics.warning(
+            "messages to contacts carry no unsubscribe link: rule '\(rule.name)' emails contacts "
+                + "and 'http' has no 'public_url'",
+            at: rule.location,
+            notes: [
+                .init(
+                    "set 'public_url' under 'http:' to the address this server is reached at, e.g. "
+                        + "'https://tickler.example.com': every email to a contact then carries List-Unsubscribe "
+                        + "with one-click unsubscribe (RFC 8058), which large mailbox providers require of bulk senders"
+                )
             ])
     }
 

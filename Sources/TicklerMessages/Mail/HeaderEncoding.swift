@@ -45,6 +45,58 @@ public enum HeaderEncoding {
         return shown + separator + "<" + address.address + ">"
     }
 
+    /// `List-Unsubscribe` with the link (and, given an address, a `mailto:` that unsubscribes by
+    /// mail) per RFC 2369, and `List-Unsubscribe-Post: List-Unsubscribe=One-Click` per RFC 8058 when
+    /// the link is https (one-click asks for https). Each URI stands in angle brackets with every
+    /// byte that could close them or the line percent-encoded; the mailto goes on a folded line of
+    /// its own when the link fills the first. No headers when a URI would not fit a line of 998
+    /// octets.
+    public static func listUnsubscribe(url: String, mailto: String?) -> [String] {
+        let link = "<" + percentEncoded(url, keeping: isURIByte) + ">"
+        var header = "List-Unsubscribe: " + link
+        if let mailto {
+            let uri = "<mailto:" + percentEncoded(mailto, keeping: isMailtoAddressByte) + "?subject=unsubscribe>"
+            let lastLine = header.components(separatedByCRLF: ()).last ?? Substring(header)
+            header += lastLine.utf8.count + uri.utf8.count + 2 > 78 ? ",\r\n " + uri : ", " + uri
+        }
+        guard header.components(separatedByCRLF: ()).allSatisfy({ $0.utf8.count <= 998 }) else { return [] }
+        guard url.lowercased().hasPrefix("https://") else { return [header] }
+        return [header, "List-Unsubscribe-Post: List-Unsubscribe=One-Click"]
+    }
+
+    /// `text` with every UTF-8 byte that `keeping` refuses written as `%XX`.
+    static func percentEncoded(_ text: String, keeping: (UInt8) -> Bool) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            if keeping(byte) {
+                bytes.append(byte)
+            } else {
+                bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// What a URI in `<…>` keeps as it is: printable ASCII but the space, `<`, `>` and `"`.
+    static func isURIByte(_ byte: UInt8) -> Bool {
+        byte > 0x20 && byte < 0x7F && byte != UInt8(ascii: "<") && byte != UInt8(ascii: ">")
+            && byte != UInt8(ascii: "\"")
+    }
+
+    /// What the address of a `mailto:` keeps as it is (RFC 6068 `qchar`: unreserved characters and
+    /// `! $ ' ( ) * + , ; : @`); `%`, `?`, `&`, `#` and everything else is percent-encoded.
+    static func isMailtoAddressByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return "-._~!$'()*+,;:@".utf8.contains(byte)
+        }
+    }
+
     /// Control characters (CR and LF among them) become spaces: nothing can start a new header line.
     static func singleLine(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))

@@ -18,7 +18,8 @@ public struct MailMessage: Sendable, Hashable {
 /// Builds the email for a rendered message: Date, a Message-ID derived from the occurrence key (so a
 /// re-send carries the same id and receivers can drop it), MIME-Version, RFC 2047 subject and names,
 /// UTF-8 text in base64 (lines stay within limits whatever the text), the HTML part as
-/// multipart/alternative, and `Auto-Submitted: auto-generated` on messages to owners and managers.
+/// multipart/alternative, `Auto-Submitted: auto-generated` on messages to owners and managers, and
+/// on messages to contacts with an unsubscribe link, `List-Unsubscribe` and `List-Unsubscribe-Post`.
 public enum MailComposer {
     public struct Problem: Error, Sendable, Hashable {
         public var message: String
@@ -26,8 +27,10 @@ public enum MailComposer {
 
     /// - Parameters:
     ///   - date: when the message is written (the `Date:` header), with the UTC offset to show it in.
+    ///   - unsubscribeMailto: the SMTP channel's `unsubscribe_mailto:`, the second way to unsubscribe
+    ///     that `List-Unsubscribe` offers on a message with an unsubscribe link.
     public static func compose(
-        _ message: RenderedMessage, from: EmailAddress, date: Int64, offset: Int = 0
+        _ message: RenderedMessage, from: EmailAddress, date: Int64, offset: Int = 0, unsubscribeMailto: String? = nil
     ) -> Result<MailMessage, Problem> {
         guard let email = message.recipient.email else {
             let who = message.occurrence.to == .contact ? "contact" : message.occurrence.to.rawValue
@@ -45,6 +48,9 @@ public enum MailComposer {
             "X-Tickler-Key: " + HeaderEncoding.unstructured(key, after: "X-Tickler-Key: "),
         ]
         if message.occurrence.to != .contact { headers.append("Auto-Submitted: auto-generated") }
+        if message.occurrence.to == .contact, let url = message.unsubscribeURL {
+            headers += HeaderEncoding.listUnsubscribe(url: url, mailto: unsubscribeMailto)
+        }
         let text = part(contentType: "text/plain; charset=utf-8", body: message.text)
         var body: String
         if let html = message.html {

@@ -10,10 +10,14 @@ public struct MessageRenderer: Sendable {
     public let workspace: Workspace
     let schedule: Schedule
     private let contactIndex: [String: Int]
+    /// The links that messages to contacts carry (`List-Unsubscribe`); `nil` without
+    /// `http.public_url`, and then messages carry none.
+    public var unsubscribeLinks: UnsubscribeLinks?
 
-    public init(workspace: Workspace, schedule: Schedule) {
+    public init(workspace: Workspace, schedule: Schedule, unsubscribeLinks: UnsubscribeLinks? = nil) {
         self.workspace = workspace
         self.schedule = schedule
+        self.unsubscribeLinks = unsubscribeLinks
         var index: [String: Int] = [:]
         for (offset, contact) in schedule.contacts.enumerated() { index[contact.id] = offset }
         contactIndex = index
@@ -58,7 +62,8 @@ public struct MessageRenderer: Sendable {
                 id: contact.id, name: contact.name, email: contact.email, language: contact.language ?? config.language),
             templatePath: template.textPath, language: language,
             subject: template.subject.map { $0.render(values) }, text: template.body.render(values),
-            html: template.html?.render(values))
+            html: template.html?.render(values),
+            unsubscribeURL: occurrence.to == .contact ? unsubscribeLinks?.url(for: contact.id) : nil)
         return (message, diagnostics)
     }
 

@@ -26,9 +26,18 @@ extension Routes {
         "/v1/history": Endpoint(methods: [.get: .read]) { routes, call throws(Problem) in try routes.history(call) },
     ]
 
-    /// The endpoint of `path` and the name it is logged under; `404` for any other path.
+    /// The unsubscribe links, under ``unsubscribePrefix``.
+    static let unsubscribeEndpoint = Endpoint(methods: [.get: .open, .post: .open]) {
+        routes, call throws(Problem) in try await routes.unsubscribe(call)
+    }
+
+    /// The endpoint of `path` and the name it is logged under (an unsubscribe link's without its
+    /// token); `404` for any other path.
     static func endpoint(for path: String) throws(Problem) -> (String, Endpoint) {
         if let endpoint = endpoints[path] { return (path, endpoint) }
+        if path.hasPrefix(unsubscribePrefix), path.count > unsubscribePrefix.count {
+            return (unsubscribePrefix + "…", unsubscribeEndpoint)
+        }
         throw Problem(.notFound, "there is nothing at \(QuotedToken(path)); see the README's API section")
     }
 

@@ -64,7 +64,11 @@ extension ConfigParser.Builder {
             if HTTPToken.reservedNames.contains(name) {
                 diagnostics.error(
                     "the token name '\(name)' is reserved", at: keyNode.location,
-                    notes: [.init("events show their source as 'cli', 'import' or a token's name: choose another name")]
+                    notes: [
+                        .init(
+                            "events show their source as 'cli', 'import', 'unsubscribe-link' or a token's name: choose another name"
+                        )
+                    ]
                 )
                 continue
             }
@@ -113,5 +117,5 @@ extension ConfigParser.Builder {
 
 extension HTTPToken {
     /// The sources events have without a token.
-    public static let reservedNames: Set<String> = ["cli", "import"]
+    public static let reservedNames: Set<String> = ["cli", "import", "unsubscribe-link"]
 }

@@ -51,7 +51,8 @@ import TicklerTestSupport
 
                 """)
         let filtered = try tickler("event", "list", "acme-zhang", "--type", "purchase")
-        #expect(filtered.stdout.hasSuffix("1   2026-11-20T15:30:00+08:00  acme-zhang  purchase  cli     合同 #2026-118\n"))
+        #expect(
+            filtered.stdout.hasSuffix("1   2026-11-20T15:30:00+08:00  acme-zhang  purchase  cli     合同 #2026-118\n"))
         #expect(try tickler("event", "list", "globex-li", "--type", "purchase").stdout == "no events\n")
     }
 

@@ -3,8 +3,9 @@
 # BENCHMARKS.md, "Issue 16"). Needs the release build, wrk, nginx-light, prometheus-alertmanager:
 #   apt-get install wrk nginx-light prometheus-alertmanager
 #   swift build -c release --static-swift-stdlib && bench/http.sh
-# Prints, for each server: single-event POSTs per second over keep-alive (wrk, 2 threads, 64
-# connections, 10 s), and p50/p99 at a fixed 1,000 requests a second (bench/http-rate.py); then
+# Prints, for each server: p50/p99 at a fixed 1,000 requests a second (bench/http-rate.py, on the
+# fresh server), then single-event POSTs per second over keep-alive (wrk, 2 threads, 64
+# connections, 10 s); then
 # Tickler's batch of 10,000 events in one request, and /metrics and /v1/upcoming?days=1 with
 # 1,000,000 contacts (CONTACTS=… to change), each the median of 5.
 set -euo pipefail
@@ -30,18 +31,18 @@ http:
 EOT
     "$tickler" run --config "$1/tickler.yaml" >"$1/log" 2>&1 &
     pids+=($!)
-    until grep -q 'msg=started' "$1/log"; do sleep 0.2; done
+    until grep -q "msg=started" "$1/log" 2>/dev/null; do sleep 0.2; done
 }
 
 count_events() { "$tickler" event list --config "$work/t/tickler.yaml" | tail -n +2 | wc -l; }
 
-load() { # NAME URL BODY
-    local out rate
+load() { # NAME URL BODY: first at a fixed 1,000/s, then as fast as wrk can
+    local out rate fixed
+    fixed=$(python3 bench/http-rate.py --url "$2" --rate 1000 --seconds "$seconds" --body "$3" \
+        --header "Authorization: Bearer $BENCH_TOKEN")
     out=$(BENCH_RUN=$RANDOM BENCH_BODY=$3 wrk -t2 -c64 -d"${seconds}s" -s bench/http-events.lua "$2" 2>&1)
     rate=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
-    fixed=$(python3 bench/http-rate.py --url "$2" --rate 1000 --seconds "$seconds" --body "$3" \
-        --header "Authorization: Bearer $BENCH_TOKEN")
     printf '%-14s %10s req/s (non-2xx: %s)   at 1,000/s: %s\n' "$1" "$rate" "${non2xx:-0}" "$fixed"
 }
 

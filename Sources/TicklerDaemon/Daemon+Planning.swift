@@ -114,6 +114,7 @@ extension Daemon {
     /// The store changed: if it holds new events, plan their contacts again and fire at once.
     func checkEvents() {
         eventCheckScheduled = false
+        lastEventCheck = DispatchTime.now().uptimeNanoseconds
         guard !stopping else { return }
         do throws(StoreError) {
             let new = try readNewEvents()

@@ -92,6 +92,8 @@ public final class Daemon: @unchecked Sendable {
     var pendingReload: DispatchWorkItem?
     var eventCheckScheduled = false
     var eventsMarkScheduled = false
+    /// When events were last checked for (`DispatchTime` nanoseconds).
+    var lastEventCheck: UInt64 = 0
     /// Set when the store failed: the timer wakes then to try again, not sooner.
     var storePausedUntil: Int64?
     /// What the rest of the process may read of the daemon (the HTTP service).
@@ -236,15 +238,24 @@ public final class Daemon: @unchecked Sendable {
     }
 
     /// Tells the daemon that events were recorded in this process (by the HTTP service): it reads
-    /// and plans them at once, as it does when another process records some. Calls that arrive
-    /// while a check waits on the queue share it.
+    /// and plans them, as it does when another process records some. Calls that arrive while a
+    /// check waits share it, and checks are ``eventCheckInterval`` apart at least: each reads the
+    /// new events and indexes every event again, so at thousands of events a second a check per
+    /// commit would take the CPU the server needs.
     public func eventsRecorded() {
         queue.async { [self] in
             guard !eventCheckScheduled else { return }
             eventCheckScheduled = true
-            queue.async { [self] in checkEvents() }
+            let next = lastEventCheck + UInt64(Self.eventCheckInterval * 1e9)
+            let now = DispatchTime.now().uptimeNanoseconds
+            queue.asyncAfter(deadline: .now() + .nanoseconds(Int(next > now ? next - now : 0))) { [self] in
+                checkEvents()
+            }
         }
     }
+
+    /// The least time between two checks for events recorded in this process (seconds).
+    static let eventCheckInterval = 0.1
 
     /// The `meta` entry that holds ``plannedEventSequence``.
     static let eventsPlannedName = "events_planned_through"

@@ -45,13 +45,14 @@ import TicklerTestSupport
         #expect(list.status == 0)
         #expect(
             list.stdout == """
-                ID  TIME                       CONTACT     TYPE      NOTE
-                2   2026-11-19T09:00:00+08:00  globex-li   call
-                1   2026-11-20T15:30:00+08:00  acme-zhang  purchase  合同 #2026-118
+                ID  TIME                       CONTACT     TYPE      SOURCE  NOTE
+                2   2026-11-19T09:00:00+08:00  globex-li   call      cli
+                1   2026-11-20T15:30:00+08:00  acme-zhang  purchase  cli     合同 #2026-118
 
                 """)
         let filtered = try tickler("event", "list", "acme-zhang", "--type", "purchase")
-        #expect(filtered.stdout.hasSuffix("1   2026-11-20T15:30:00+08:00  acme-zhang  purchase  合同 #2026-118\n"))
+        #expect(
+            filtered.stdout.hasSuffix("1   2026-11-20T15:30:00+08:00  acme-zhang  purchase  cli     合同 #2026-118\n"))
         #expect(try tickler("event", "list", "globex-li", "--type", "purchase").stdout == "no events\n")
     }
 
@@ -79,8 +80,8 @@ import TicklerTestSupport
         let list = try tickler("event", "list")
         #expect(
             list.stdout == """
-                ID  TIME                       CONTACT     TYPE  NOTE
-                1   2026-11-20T09:00:00+08:00  acme-zhang  call  第一行\\n第二行\\t\\u{202E}end
+                ID  TIME                       CONTACT     TYPE  SOURCE  NOTE
+                1   2026-11-20T09:00:00+08:00  acme-zhang  call  cli     第一行\\n第二行\\t\\u{202E}end
 
                 """)
     }
@@ -191,10 +192,10 @@ import TicklerTestSupport
         #expect(result.stdout == "imported 3 events (0 already present)\n")
         #expect(
             try tickler("event", "list").stdout == """
-                ID        TIME                       CONTACT     TYPE      NOTE
-                crm-4711  2026-11-20T15:30:00+08:00  acme-zhang  purchase  合同, #2026-118
-                2         2026-11-21T10:00:00+08:00  globex-li   call
-                crm-4712  2026-11-21T11:00:00+08:00  globex-li   meeting   上午\\n下午
+                ID        TIME                       CONTACT     TYPE      SOURCE  NOTE
+                crm-4711  2026-11-20T15:30:00+08:00  acme-zhang  purchase  import  合同, #2026-118
+                2         2026-11-21T10:00:00+08:00  globex-li   call      import
+                crm-4712  2026-11-21T11:00:00+08:00  globex-li   meeting   import  上午\\n下午
 
                 """)
     }

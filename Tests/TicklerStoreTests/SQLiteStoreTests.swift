@@ -41,7 +41,9 @@ import TicklerTestSupport
         let directory = try TemporaryDirectory()
         let path = directory.path("tickler.sqlite")
         #expect(
-            SQLiteStore.migrationNames == ["v1-events", "v1-first-seen", "v1-outbox", "v1-meta", "v2-outbox-message"])
+            SQLiteStore.migrationNames == [
+                "v1-events", "v1-first-seen", "v1-outbox", "v1-meta", "v2-outbox-message", "v3-event-source",
+            ])
         let first = try SQLiteStore.open(path: path)
         try first.addEvent(contact: "acme-zhang", type: "call", at: 1_700_000_000)
         let schema = try self.schema(path)
@@ -65,7 +67,7 @@ import TicklerTestSupport
         }
         #expect(
             columns == [
-                ["seq", "id", "contact", "type", "at", "note", "recorded_at"],
+                ["seq", "id", "contact", "type", "at", "note", "recorded_at", "source", "sender_id"],
                 ["contact", "at"],
                 [
                     "key", "rule", "contact", "channel", "due", "state", "attempts", "next_attempt_at", "last_error",

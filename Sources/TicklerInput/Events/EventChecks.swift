@@ -9,15 +9,20 @@ public struct EventChecks: Sendable {
         public var notes: [String] = []
     }
 
-    let contactIDs: Set<String>
+    let contactIDs: ContactIDs
     /// The event types the rules react to (`after`, `unless`, `since`), for a did-you-mean on a typo.
     let ruleEventTypes: Set<String>
     let configPath: String
 
     public init(_ workspace: Workspace) {
-        contactIDs = Set(workspace.contacts.map(\.id))
+        self.init(config: workspace.config, contactIDs: ContactIDs(workspace.contacts))
+    }
+
+    /// The checks against the contacts `contactIDs` and the rules of `config`.
+    public init(config: Config, contactIDs: ContactIDs) {
+        self.contactIDs = contactIDs
         var types = Set<String>()
-        for rule in workspace.config.rules {
+        for rule in config.rules {
             switch rule.trigger {
             case .after(let after):
                 types.insert(after.eventType)
@@ -29,7 +34,7 @@ public struct EventChecks: Sendable {
             }
         }
         ruleEventTypes = types
-        configPath = workspace.config.path
+        configPath = config.path
     }
 
     public static let timeExample = "2026-11-22T09:00:00+08:00"

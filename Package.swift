@@ -70,6 +70,8 @@ let package = Package(
             dependencies: [
                 "TicklerCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C interface, for the statements an import runs once per event
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         // The daemon: Dispatch timers, signals, file watching and reload, the outbox loop.

@@ -28,21 +28,8 @@ public struct FileSystemReader: SourceReader {
 
     /// The bytes of the regular file at `path`, or `nil` when nothing exists there.
     public func read(_ path: String) throws(SourceReadError) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        if descriptor < 0 {
-            let code = errno
-            if code == ENOENT { return nil }
-            throw Self.error(for: code)
-        }
+        guard let (descriptor, size) = try openRegularFile(path) else { return nil }
         defer { close(descriptor) }
-
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw Self.error(for: errno) }
-        let kind = status.st_mode & S_IFMT
-        if kind == S_IFDIR { throw SourceReadError("is a directory") }
-        guard kind == S_IFREG else { throw SourceReadError("is not a regular file") }
-        let size = Int(status.st_size)
-        guard size <= maximumSize else { throw tooLarge(size) }
 
         // One byte more than fstat reported, so a file that grew since fstat is noticed rather than
         // cut short; read in pieces until a read comes up short.
@@ -64,6 +51,53 @@ public struct FileSystemReader: SourceReader {
             if piece.count < wanted { return bytes }
             wanted = max(bytes.count, 4096)
         }
+    }
+
+    /// The regular file at `path`, read in order into one buffer of `pieceSize` bytes used again for
+    /// each piece, so that a large file is never held whole; `false` when nothing exists there.
+    public func read(
+        _ path: String, pieceSize: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) throws(SourceReadError) -> Bool {
+        guard let (descriptor, _) = try openRegularFile(path) else { return false }
+        defer { close(descriptor) }
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, pieceSize))
+        defer { buffer.deallocate() }
+        var total = 0
+        while true {
+            let (count, code) = readFully(descriptor, into: buffer)
+            if code != 0 { throw Self.error(for: code) }
+            total += count
+            guard total <= maximumSize else { throw tooLarge(total) }
+            if count > 0, !body(UnsafeBufferPointer(rebasing: buffer[..<count])) { return true }
+            if count < buffer.count { return true }
+        }
+    }
+
+    /// Opens the regular file at `path` for reading and returns its descriptor and size; `nil` when
+    /// nothing exists there. Refuses a directory, another kind of file, or one over `maximumSize`.
+    private func openRegularFile(_ path: String) throws(SourceReadError) -> (descriptor: Int32, size: Int)? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        if descriptor < 0 {
+            let code = errno
+            if code == ENOENT { return nil }
+            throw Self.error(for: code)
+        }
+        var status = stat()
+        var problem: SourceReadError?
+        if fstat(descriptor, &status) != 0 {
+            problem = Self.error(for: errno)
+        } else if status.st_mode & S_IFMT == S_IFDIR {
+            problem = SourceReadError("is a directory")
+        } else if status.st_mode & S_IFMT != S_IFREG {
+            problem = SourceReadError("is not a regular file")
+        } else if Int(status.st_size) > maximumSize {
+            problem = tooLarge(Int(status.st_size))
+        }
+        if let problem {
+            close(descriptor)
+            throw problem
+        }
+        return (descriptor, Int(status.st_size))
     }
 
     /// The names of the entries in `directory` (files and subdirectories, without `.` and `..`),

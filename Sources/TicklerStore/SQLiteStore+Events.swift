@@ -1,19 +1,6 @@
 import GRDB
 import TicklerCore
 
-/// What an import did.
-public struct ImportResult: Sendable, Hashable {
-    /// Events stored.
-    public var inserted: Int
-    /// Events already present with the same content, left as they were.
-    public var skipped: Int
-
-    public init(inserted: Int = 0, skipped: Int = 0) {
-        self.inserted = inserted
-        self.skipped = skipped
-    }
-}
-
 /// Events: what was recorded for which contact, when.
 ///
 /// ## Event ids
@@ -114,79 +101,6 @@ extension SQLiteStore {
         }
     }
 
-    /// Stores `events` (ids required) in one transaction: all of them, or none when any fails.
-    /// See "Event ids" above for what happens to ids that are already stored.
-    @discardableResult
-    public func importEvents(_ events: [Event], recordedAt: Int64 = SQLiteStore.now()) throws(StoreError)
-        -> ImportResult
-    {
-        try importEvents(events.map(ImportedEvent.init), recordedAt: recordedAt)
-    }
-
-    /// Stores `events` in one transaction: all of them, or none when any fails. Events without an id
-    /// get one; see "Event ids" above for ids that are already stored.
-    @discardableResult
-    public func importEvents(_ events: [ImportedEvent], recordedAt: Int64 = SQLiteStore.now()) throws(StoreError)
-        -> ImportResult
-    {
-        if events.contains(where: { $0.id?.isEmpty == true }) {
-            throw StoreError(
-                .invalidEvent, "cannot import an event with an empty id into the state store '\(path)'",
-                note: "leave the id out (nil) to have the store assign one")
-        }
-        if events.contains(where: { Self.hasNUL($0.id) || Self.hasNUL($0.contact, $0.type, $0.note) }) {
-            throw Self.nulError(path: path)
-        }
-        let path = path
-        return try write("import events into") { db in
-            let highestNumber = events.compactMap { $0.id.flatMap(Self.sequenceNumber(ofID:)) }.max() ?? 0
-            try Self.raiseSequence(db, to: highestNumber)
-            // Statements prepared once for the whole import, not once per event.
-            let sameContent = try db.cachedStatement(
-                sql: "SELECT 1 FROM events WHERE contact = ? AND type = ? AND at = ? AND note IS ? LIMIT 1")
-            let storedWithID = try db.cachedStatement(sql: "SELECT * FROM events WHERE id = ?")
-            let numberTaken = try db.cachedStatement(sql: "SELECT 1 FROM events WHERE seq = ?")
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT INTO events (seq, id, contact, type, at, note, recorded_at, source)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 'import')
-                    """)
-            var result = ImportResult()
-            var conflicts: [String] = []
-            for event in events {
-                if let id = event.id {
-                    if let stored = try EventRecord.fetchOne(storedWithID, arguments: [id]) {
-                        if stored.hasSameContent(as: event) {
-                            result.skipped += 1
-                        } else if !conflicts.contains(id) {
-                            conflicts.append(id)
-                        }
-                        continue
-                    }
-                    // A plain number takes that place in the sequence when it is free, so `"250"` sits
-                    // where the store would have put its 250th event; elsewhere SQLite numbers it.
-                    var seq = Self.sequenceNumber(ofID: id)
-                    if let number = seq, try Bool.fetchOne(numberTaken, arguments: [number]) != nil { seq = nil }
-                    try insert.execute(arguments: [
-                        seq, id, event.contact, event.type, event.at, event.note, recordedAt,
-                    ])
-                } else {
-                    let arguments: StatementArguments = [event.contact, event.type, event.at, event.note]
-                    if try Bool.fetchOne(sameContent, arguments: arguments) != nil {
-                        result.skipped += 1
-                        continue
-                    }
-                    let seq = try Self.nextSequence(db)
-                    try insert.execute(
-                        arguments: [seq, String(seq), event.contact, event.type, event.at, event.note, recordedAt])
-                }
-                result.inserted += 1
-            }
-            guard conflicts.isEmpty else { throw Self.conflictError(conflicts, path: path) }
-            return result
-        }
-    }
-
     /// The events, optionally of one contact and of one type, with where each came from, ordered as
     /// ``events(contact:type:)`` orders them.
     public func listedEvents(contact: String? = nil, type: String? = nil) throws(StoreError) -> [ListedEvent] {
@@ -229,19 +143,6 @@ extension SQLiteStore {
         StoreError(
             .invalidEvent, "cannot store an event containing a NUL character in the state store '\(path)'",
             note: "remove the U+0000 character from the event's id, contact, type or note")
-    }
-
-    private static func conflictError(_ ids: [String], path: String) -> StoreError {
-        let shown = ids.prefix(10).map { "'\($0)'" }.joined(separator: ", ") + (ids.count > 10 ? ", …" : "")
-        let subject = ids.count == 1 ? "event id \(shown) is" : "\(ids.count) event ids (\(shown)) are"
-        return StoreError(
-            .conflictingEvents,
-            "\(subject) already used by other events in the state store '\(path)'; nothing was imported",
-            note:
-                "an id names one event: re-importing it with the same contact, type, time and note is skipped, "
-                + "anything else is refused; plain numbers are also the ids Tickler assigns, so prefix ids "
-                + "from elsewhere, e.g. 'crm-17'",
-            eventIDs: ids)
     }
 
     /// The number a plain decimal id stands for (`"250"` → 250): ASCII digits, no leading zero, at

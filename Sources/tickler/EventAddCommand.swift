@@ -38,8 +38,7 @@ struct EventAddCommand: ParsableCommand {
     var note: String?
 
     func run() throws {
-        let workspace = try Session.workspace(options)
-        let checks = EventChecks(workspace)
+        let (config, checks) = try Session.eventChecks(options)
         var problems: [EventChecks.Problem] = []
         if let problem = checks.contactProblem(contact) { problems.append(problem) }
         if let problem = checks.typeProblem(type) { problems.append(problem) }
@@ -60,7 +59,7 @@ struct EventAddCommand: ParsableCommand {
             warning.notes.forEach(EventSupport.printNote)
         }
 
-        let store = try Session.store(workspace)
+        let store = try Session.store(config)
         let event: Event
         do {
             event = try store.addEvent(
@@ -71,7 +70,7 @@ struct EventAddCommand: ParsableCommand {
         } catch {
             throw Session.report(error)
         }
-        let time = EventSupport.format(event.at, zone: workspace.config.zoneRules)
+        let time = EventSupport.format(event.at, zone: config.zoneRules)
         print("recorded event \(event.id): \(event.type) for \(event.contact) at \(time)")
     }
 }

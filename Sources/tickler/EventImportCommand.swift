@@ -36,7 +36,7 @@ struct EventImportCommand: ParsableCommand {
 
     func run() throws {
         let timings = PhaseTimings()
-        let workspace = try Session.workspace(options, timings: timings)
+        let (config, checks) = try Session.eventChecks(options, timings: timings)
         var diagnostics = Diagnostics()
         guard
             let source = SourceText.read(
@@ -45,15 +45,13 @@ struct EventImportCommand: ParsableCommand {
         else {
             try fail(diagnostics)
         }
-        let checks = EventChecks(workspace)
-        timings.end("checks")
         let events = EventsFile(source, checks: checks)
         timings.end("parse")
         diagnostics.append(contentsOf: events.diagnostics)
         if diagnostics.hasErrors { try fail(diagnostics) }
         Output.printDiagnostics(diagnostics)
 
-        let store = try Session.store(workspace)
+        let store = try Session.store(config)
         timings.end("open store")
         let result: ImportResult
         do {

@@ -32,13 +32,12 @@ struct EventListCommand: ParsableCommand {
     var type: String?
 
     func run() throws {
-        let workspace = try Session.workspace(options)
-        let checks = EventChecks(workspace)
+        let (config, checks) = try Session.eventChecks(options)
         if let type, let problem = checks.typeProblem(type) {
             EventSupport.print(problem)
             throw ExitCode(1)
         }
-        let store = try Session.store(workspace)
+        let store = try Session.store(config)
         let events: [ListedEvent]
         do {
             events = try store.listedEvents(contact: contact, type: type)
@@ -54,7 +53,7 @@ struct EventListCommand: ParsableCommand {
             print("no events")
             return
         }
-        let zone = workspace.config.zoneRules
+        let zone = config.zoneRules
         var rows = [["ID", "TIME", "CONTACT", "TYPE", "SOURCE", "NOTE"]]
         for listed in events {
             let event = listed.event

@@ -53,7 +53,7 @@ struct RunCommand: ParsableCommand {
         }
         let workspace = try Session.workspace(options)
         try Session.requireCurl(workspace)
-        let store = try Session.store(workspace)
+        let store = try Session.store(workspace.config)
         let logger = Logger(label: "tickler")
         let environment = ProcessInfo.processInfo.environment
         let daemon = Daemon(

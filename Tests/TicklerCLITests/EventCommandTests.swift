@@ -287,6 +287,66 @@ import TicklerTestSupport
                 """)
     }
 
+    // MARK: - CSV contacts (read for their ids alone)
+
+    /// The configuration with its contacts in `contacts.csv` instead.
+    private func useCSVContacts(_ csv: String) throws {
+        try directory.write("contacts.csv", csv)
+        try directory.write(
+            "etc/tickler.yaml",
+            """
+            timezone: Asia/Shanghai
+            state: ../var/tickler.sqlite
+            contacts: [../contacts.csv]
+            owners:
+              li.na: { name: 李娜 }
+
+            """)
+    }
+
+    @Test func importChecksEventsAgainstCSVContacts() throws {
+        try useCSVContacts("id,name,owner\nacme-zhang,张伟,li.na\n\"globex-li\",\"李, 娜\",\n")
+        let file = try directory.write("events.csv", goodFile)
+        let result = try tickler("event", "import", file)
+        #expect(result.stderr == "")
+        #expect(result.stdout == "imported 3 events (0 already present)\n")
+        let unknown = try directory.write("unknown.csv", "contact,type,at\nacme-zang,call,2026-11-21T10:00:00+08:00\n")
+        #expect(
+            try tickler("event", "import", unknown).stderr == """
+                \(unknown):2:1: error: unknown contact 'acme-zang'
+                \(unknown):2:1: note: did you mean 'acme-zhang'?
+                tickler: error: \(unknown): 1 error found; nothing imported
+
+                """)
+        #expect(try tickler("event", "add", "globex-li", "call").status == 0)
+        #expect(try tickler("event", "list", "acme-zhang").stdout.contains("crm-4711"))
+    }
+
+    @Test(arguments: [
+        "id,name,owner\nacme-zhang,张伟,nobody\n",  // an unknown owner
+        "id,name,birthday\nacme-zhang,张伟,1980-02-30\nacme-zhang,again,\n",  // a bad date, an id twice
+        "id,name\nacme-zhang,\"open\n",  // a syntax error
+    ])
+    func aContactsFileWithErrorsStopsEveryEventCommandAsCheckReportsIt(csv: String) throws {
+        try useCSVContacts(csv)
+        let events = try directory.write("events.csv", goodFile)
+        let check = try tickler("check")
+        #expect(check.status == 1)
+        let reported = check.stderr.split(separator: "\n").filter { $0.hasPrefix(directory.path("contacts.csv")) }
+        #expect(!reported.isEmpty)
+        for command in [["event", "import", events], ["event", "add", "acme-zhang", "call"], ["event", "list"]] {
+            let result = try TicklerProcess.run(
+                arguments: command + ["--config", config], currentDirectory: directory.path)
+            #expect(result.status == 1, "\(command)")
+            #expect(result.stdout == "", "\(command)")
+            #expect(
+                result.stderr.split(separator: "\n").filter { $0.hasPrefix(directory.path("contacts.csv")) }
+                    == reported,
+                "\(command)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory.path("var/tickler.sqlite")))
+    }
+
     // MARK: - usage
 
     @Test(arguments: [

@@ -6,7 +6,9 @@ import TicklerTestSupport
 
 /// A large CSV file is read in chunks on every core, and its plain rows straight from their bytes
 /// (`CSVContactsReader.PlainRows`). Both ways must give exactly what the one-piece, row-by-row
-/// `ContactBuilder` way gives: the same contacts and the same diagnostics in the same order.
+/// `ContactBuilder` way gives: the same contacts and the same diagnostics in the same order. And the
+/// reader of ids alone (`CSVContactsReader.IDReader`) must accept exactly the files that way reads
+/// without an error, with the same ids and the same names of custom fields and dates.
 @Suite struct CSVContactsReaderWaysTests {
     let context = ContactsContext(owners: ["li.na", "wang.qiang", "emily.carter"], zones: systemZones)
 
@@ -31,6 +33,40 @@ import TicklerTestSupport
         for result in results.dropFirst() {
             #expect(result.contacts == reference.contacts, "\(result.way)", sourceLocation: sourceLocation)
             #expect(result.diagnostics == reference.diagnostics, "\(result.way)", sourceLocation: sourceLocation)
+        }
+        expectTheIDReaderAgrees(text, sourceLocation: sourceLocation)
+    }
+
+    /// What `IDReader` makes of the bytes fed in pieces of `pieceBytes`, in blocks of about `blockBytes`.
+    func ids(_ bytes: [UInt8], blockBytes: Int, pieceBytes: Int) -> CSVContactsReader.IDReader.Contents? {
+        var reader = CSVContactsReader.IDReader(path: "c.csv", context: context, blockBytes: blockBytes)
+        bytes.withUnsafeBufferPointer { all in
+            for start in stride(from: 0, to: all.count, by: pieceBytes) {
+                guard reader.feed(UnsafeBufferPointer(rebasing: all[start..<min(start + pieceBytes, all.count)])) else {
+                    break
+                }
+            }
+        }
+        return reader.finish()
+    }
+
+    /// The id reader finds a problem exactly when the row-by-row way reports an error, and otherwise
+    /// the same ids (repeated ones too: the loader finds those), custom fields and dates.
+    func expectTheIDReaderAgrees(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let (contacts, diagnostics) = CSVContactsReader.read(
+            SourceText(path: "c.csv", text: text), context: context, chunkBytes: 1 << 30, usesPlainRows: false)
+        let names = WorkspaceChecks.namesInUse(contacts)
+        for blockBytes in [1, 7, 100, 4 << 20] {
+            for pieceBytes in [1, 3, 64, 1 << 20] {
+                let way = "blocks of \(blockBytes), pieces of \(pieceBytes)"
+                let found = ids(Array(text.utf8), blockBytes: blockBytes, pieceBytes: pieceBytes)
+                #expect((found == nil) == diagnostics.hasErrors, "\(way)", sourceLocation: sourceLocation)
+                guard let found else { continue }
+                #expect(ContactIDs(parts: found.ids).sorted() == contacts.map(\.id).sorted(), "\(way)")
+                #expect(found.ids.reduce(0) { $0 + $1.count } == contacts.count, "\(way)")
+                #expect(found.fields == names.fields, "\(way)", sourceLocation: sourceLocation)
+                #expect(found.dates == names.dates, "\(way)", sourceLocation: sourceLocation)
+            }
         }
     }
 
@@ -146,6 +182,42 @@ import TicklerTestSupport
             plainRow("a,b,c,d,e,f,g,h,i,j,") == [
                 "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "", "i=20 control=0",
             ])
+    }
+
+    @Test func theIDReaderTakesTheByteOrderMarkAndBlankLinesBeforeTheHeader() {
+        let body = Array("\n\r\n\nid,name,dates.anniversary,company\nc1,张伟,2015-06-01,\nc2,李娜,,艾克美\n".utf8)
+        for bytes in [body, [0xEF, 0xBB, 0xBF] + body] {
+            for blockBytes in [1, 4, 1000] {
+                let found = ids(bytes, blockBytes: blockBytes, pieceBytes: 2)
+                #expect(found.map { ContactIDs(parts: $0.ids).sorted() } == ["c1", "c2"])
+                #expect(found?.fields == ["company"])
+                #expect(found?.dates == ["anniversary"])
+            }
+        }
+        // An empty file, or blank lines only, has no contacts and nothing wrong.
+        for empty in ["", "\n\r\n", "\u{FEFF}"] {
+            #expect(ids(Array(empty.utf8), blockBytes: 1, pieceBytes: 1)?.ids.reduce(0) { $0 + $1.count } == 0)
+        }
+    }
+
+    @Test func aColumnKeptAsACustomFieldWithAWarningIsNoProblem() {
+        let text = "id,name,birtday,company\nc1,张伟,1980-03-14,\nc2,李娜,,艾克美\n"
+        expectTheSameEveryWay(text)
+        #expect(ids(Array(text.utf8), blockBytes: 1, pieceBytes: 5)?.fields == ["birtday", "company"])
+    }
+
+    @Test func theIDReaderLeavesBytesThatAreNotTextToTheReaderThatReportsThem() {
+        let good = Array("id,name\nc1,x\n".utf8)
+        #expect(ids(good, blockBytes: 1, pieceBytes: 1) != nil)
+        for bytes in [
+            [0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF] + good, good + [0xC3, 0x28, 0x0A],
+            Array("id,name\nc1,a".utf8) + [0] + [0x0A],
+            [0xFF] + good,
+        ] {
+            for blockBytes in [1, 1000] {
+                #expect(ids(bytes, blockBytes: blockBytes, pieceBytes: 3) == nil, "\(bytes)")
+            }
+        }
     }
 
     @Test func manyGeneratedRowsGiveTheSameResultEveryWay() {

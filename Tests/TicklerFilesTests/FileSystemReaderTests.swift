@@ -146,6 +146,58 @@ import TicklerTestSupport
         #expect(throws: SourceReadError("is not a regular file")) { try reader.read(fifo) }
     }
 
+    // MARK: - In pieces
+
+    @Test func aFileReadInPiecesComesWholeAndInOrder() throws {
+        let directory = try TemporaryDirectory()
+        let bytes = (0..<300_001).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 11) }
+        let file = try directory.write("contacts.csv", bytes)
+        for pieceSize in [1 << 16, 300_001, 1 << 20] {
+            let (found, pieces) = try pieces(of: file, pieceSize: pieceSize)
+            #expect(found)
+            #expect(pieces.joined().elementsEqual(bytes))
+            #expect(pieces.dropLast().allSatisfy { $0.count == pieceSize })
+            #expect(pieces.count == (bytes.count + pieceSize - 1) / pieceSize)
+        }
+        // Stopping after the first piece.
+        var count = 0
+        #expect(
+            try reader.read(file, pieceSize: 1000) { _ in
+                count += 1
+                return false
+            })
+        #expect(count == 1)
+    }
+
+    @Test func readingInPiecesRefusesWhatReadRefuses() throws {
+        let directory = try TemporaryDirectory()
+        #expect(try pieces(of: directory.path("no-such.csv"), pieceSize: 10) == (false, []))
+        let empty = try directory.write("empty.csv", "")
+        #expect(try pieces(of: empty, pieceSize: 10) == (true, []))
+        let etc = try directory.createDirectory("etc")
+        #expect(throws: SourceReadError("is a directory")) { try pieces(of: etc, pieceSize: 10) }
+        let fifo = directory.path("pipe.csv")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect(throws: SourceReadError("is not a regular file")) { try pieces(of: fifo, pieceSize: 10) }
+        let file = try directory.write("contacts.csv", [UInt8](repeating: 0x41, count: 20))
+        #expect(throws: SourceReadError("file is 20 bytes; the limit is 10 bytes")) {
+            try FileSystemReader(maximumSize: 10).read(file, pieceSize: 4) { _ in true }
+        }
+        #expect(try FileSystemReader(maximumSize: 20).read(file, pieceSize: 4) { _ in true })
+    }
+
+    /// The pieces `read(_:pieceSize:_:)` hands over, each copied, and whether the file exists.
+    private func pieces(of path: String, pieceSize: Int, reader: some SourceReader = FileSystemReader())
+        throws(SourceReadError) -> (Bool, [[UInt8]])
+    {
+        var pieces: [[UInt8]] = []
+        let found = try reader.read(path, pieceSize: pieceSize) { piece in
+            pieces.append(Array(piece))
+            return true
+        }
+        return (found, pieces)
+    }
+
     @Test func listingIsSortedNamesWithoutDotEntries() throws {
         let directory = try TemporaryDirectory()
         try directory.write("templates/thank-you.txt", "T")
@@ -189,8 +241,23 @@ import TicklerTestSupport
         for relative in paths {
             let path = directory.path(relative)
             #expect(readOutcome(memory, path) == readOutcome(reader, path), "read '\(relative)'")
+            #expect(piecesOutcome(memory, path) == piecesOutcome(reader, path), "read in pieces '\(relative)'")
             #expect(listOutcome(memory, path) == listOutcome(reader, path), "list '\(relative)'")
         }
+    }
+}
+
+/// What `read(_:pieceSize:_:)` answers, as text: the pieces, `nil`, or the error's reason.
+private func piecesOutcome(_ reader: some SourceReader, _ path: String) -> String {
+    do throws(SourceReadError) {
+        var pieces: [String] = []
+        let found = try reader.read(path, pieceSize: 3) { piece in
+            pieces.append(String(decoding: piece, as: UTF8.self))
+            return true
+        }
+        return found ? pieces.joined(separator: "|") : "nil"
+    } catch {
+        return "error: \(error.reason)"
     }
 }
 

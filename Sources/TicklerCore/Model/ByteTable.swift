@@ -77,7 +77,7 @@ public struct ByteTable<Value> {
     /// Eight bytes at a time (the last eight overlapping the ones before when the length is not a
     /// multiple of eight), each word mixed in with a multiply: the keys are zone names, owners,
     /// tiers and tag lists, looked up once or twice for each contact.
-    @inlinable static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    @inlinable public static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var hash = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
         if let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base)

@@ -4,7 +4,12 @@ public enum Timestamp {
     /// Parses `YYYY-MM-DDTHH:MM:SS(.fraction)?(Z|±HH:MM)`; `t` and a space are accepted for `T`.
     /// Fractions of a second are dropped. Returns `nil` for anything else, or for a date that does not exist.
     public static func parse(_ text: String) -> Int64? {
-        let b = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parse(utf8: $0) }
+    }
+
+    /// `parse` of the UTF-8 bytes of a text, for readers that have the bytes of a file (an events import).
+    public static func parse(utf8 b: UnsafeBufferPointer<UInt8>) -> Int64? {
         func digits(_ start: Int, _ count: Int) -> Int? {
             guard start + count <= b.count else { return nil }
             var value = 0

@@ -11,6 +11,28 @@ public protocol SourceReader: Sendable {
 
     /// The names of the files in `directory` (not recursive), or `nil` when it does not exist.
     func list(_ directory: String) throws(SourceReadError) -> [String]?
+
+    /// Reads the file at `path` in order, a piece of at most `pieceSize` bytes at a time, for a
+    /// reader that need not hold the whole file: `body` gets each piece (its bytes valid only during
+    /// the call) and returns `false` to stop. `false` when no such file exists; throws as `read` does.
+    func read(
+        _ path: String, pieceSize: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) throws(SourceReadError) -> Bool
+}
+
+extension SourceReader {
+    /// The whole file from `read`, handed over in pieces.
+    public func read(
+        _ path: String, pieceSize: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) throws(SourceReadError) -> Bool {
+        guard let bytes = try read(path) else { return false }
+        bytes.withUnsafeBufferPointer { all in
+            for start in stride(from: 0, to: all.count, by: max(1, pieceSize)) {
+                guard body(UnsafeBufferPointer(rebasing: all[start..<min(start + pieceSize, all.count)])) else { break }
+            }
+        }
+        return true
+    }
 }
 
 /// A file that exists but cannot be read, with the reason in words (`permission denied`).

@@ -60,12 +60,7 @@ enum CSVChunks {
         let slice = UnsafeBufferPointer(rebasing: bytes[..<range.upperBound])
         var index = range.lowerBound
         while true {
-            index = ByteScan.firstIndex(
-                in: slice, from: index,
-                candidates: {
-                    ByteScan.bytes(of: $0, equalTo: quote) | ByteScan.bytes(of: $0, equalTo: lf)
-                        | ByteScan.bytes(of: $0, equalTo: cr)
-                }, matches: { $0 == quote || $0 == lf || $0 == cr })
+            index = nextQuoteOrLineBreak(in: slice, from: index)
             guard index < range.upperBound else { break }
             let byte = bytes[index]
             index += 1
@@ -78,6 +73,17 @@ enum CSVChunks {
             }
         }
         return (quotes, lineBreaks)
+    }
+
+    /// The index of the first double quote, line feed or carriage return at or after `index`, or
+    /// `bytes.count` when there is none: the bytes that decide where rows end.
+    static func nextQuoteOrLineBreak(in bytes: UnsafeBufferPointer<UInt8>, from index: Int) -> Int {
+        ByteScan.firstIndex(
+            in: bytes, from: index,
+            candidates: {
+                ByteScan.bytes(of: $0, equalTo: quote) | ByteScan.bytes(of: $0, equalTo: lf)
+                    | ByteScan.bytes(of: $0, equalTo: cr)
+            }, matches: { $0 == quote || $0 == lf || $0 == cr })
     }
 
     /// The first row start at or after `offset`, given the number of quotes before `offset` and its

@@ -221,6 +221,20 @@ public enum CSVReader {
             return true
         }
 
+        /// The column of the cell `range` of the plain row `row` (counting Unicode scalars from 1, as
+        /// the scanner counts them for a `Cell`).
+        static func column(
+            of range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, row: UnsafeBufferPointer<Range<Int>>
+        ) -> Int {
+            // The row starts at its first cell, or at the quote before it: an unquoted first cell
+            // follows a line end or nothing.
+            let first = row[0].lowerBound
+            let start = first > 0 && bytes[first - 1] == quote ? first - 1 : first
+            var column = 1
+            for index in start..<range.lowerBound where bytes[index] & 0xC0 != 0x80 { column += 1 }
+            return column
+        }
+
         /// The byte ranges of a plain row's cells, in room made once for them all (a row with more
         /// cells than that is not plain).
         struct CellRanges {

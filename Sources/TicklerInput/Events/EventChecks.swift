@@ -9,16 +9,21 @@ public struct EventChecks: Sendable {
         public var notes: [String] = []
     }
 
-    let contactIDs: Set<String>
+    let contactIDs: ContactIDs
     /// The event types the rules react to (`after`, `unless`, `since`) and those every contact's
     /// rules do (`unsubscribed`, `resubscribed`), for a did-you-mean on a typo.
     let ruleEventTypes: Set<String>
     let configPath: String
 
     public init(_ workspace: Workspace) {
-        contactIDs = Set(workspace.contacts.map(\.id))
+        self.init(config: workspace.config, contactIDs: ContactIDs(workspace.contacts))
+    }
+
+    /// The checks against the contacts `contactIDs` and the rules of `config`.
+    public init(config: Config, contactIDs: ContactIDs) {
+        self.contactIDs = contactIDs
         var types: Set<String> = [Event.unsubscribedType, Event.resubscribedType]
-        for rule in workspace.config.rules {
+        for rule in config.rules {
             switch rule.trigger {
             case .after(let after):
                 types.insert(after.eventType)
@@ -30,7 +35,7 @@ public struct EventChecks: Sendable {
             }
         }
         ruleEventTypes = types
-        configPath = workspace.config.path
+        configPath = config.path
     }
 
     public static let timeExample = "2026-11-22T09:00:00+08:00"

@@ -4,8 +4,11 @@ extension WorkspaceLoader {
     /// Finds and compiles every template the rules name (`NAME.txt`, `NAME.LANG.txt` and their
     /// `.html` twins), once per distinct rule kind that uses it, so a value that only some kinds
     /// provide is caught.
+    /// - Parameter names: the names of the custom fields and of the dates that contacts have
+    ///   (`WorkspaceChecks.namesInUse`): the values templates may use.
     static func loadTemplates(
-        _ config: Config, contacts: [Contact], reader: SourceReader, diagnostics: inout Diagnostics
+        _ config: Config, names: (fields: Set<String>, dates: Set<String>), reader: SourceReader,
+        diagnostics: inout Diagnostics
     ) -> [String: [String?: Template]] {
         guard let firstRule = config.rules.first else { return [:] }
         let directory = config.templatesDirectory
@@ -25,7 +28,6 @@ extension WorkspaceLoader {
         }
         let files = Set(listing)
         let standardFields = Set(Contact.standardFields)
-        let names = WorkspaceChecks.namesInUse(contacts)
         let contactFields = names.fields.subtracting(standardFields)
         let contactDates = names.dates
 

@@ -20,6 +20,29 @@ public enum WorkspaceLoader {
         warningsOnlyWithErrors: Bool = false, phaseEnded: (String) -> Void = { _ in }
     ) -> (workspace: Workspace?, diagnostics: Diagnostics) {
         var diagnostics = Diagnostics()
+        guard let config = loadConfig(configPath, reader: reader, zones: zones, diagnostics: &diagnostics) else {
+            return (nil, diagnostics)
+        }
+        phaseEnded("config")
+
+        let contacts = loadContacts(config, reader: reader, zones: zones, diagnostics: &diagnostics)
+        phaseEnded("contacts")
+        let templates = loadTemplates(
+            config, names: WorkspaceChecks.namesInUse(contacts), reader: reader, diagnostics: &diagnostics)
+        phaseEnded("templates")
+        let workspace = Workspace(config: config, contacts: contacts, templates: templates, zones: zones)
+        if !warningsOnlyWithErrors || diagnostics.hasErrors {
+            WorkspaceChecks.run(workspace, environment: environment, diagnostics: &diagnostics)
+        }
+        phaseEnded("checks")
+        return (workspace, diagnostics)
+    }
+
+    /// Reads and parses the configuration file; `nil` when it is missing or cannot be read as one
+    /// (a configuration may also come with errors, in `diagnostics`).
+    static func loadConfig(
+        _ configPath: String, reader: SourceReader, zones: any ZoneDatabase, diagnostics: inout Diagnostics
+    ) -> Config? {
         guard
             let source = SourceText.read(
                 configPath, from: reader,
@@ -31,22 +54,10 @@ public enum WorkspaceLoader {
                                 "pass --config PATH or set TICKLER_CONFIG to the file; etc/tickler.yaml is an example")
                         ])
                 }, diagnostics: &diagnostics)
-        else { return (nil, diagnostics) }
+        else { return nil }
         let (parsed, configDiagnostics) = ConfigParser.parse(source, zones: zones)
         diagnostics.append(contentsOf: configDiagnostics)
-        guard let config = parsed else { return (nil, diagnostics) }
-        phaseEnded("config")
-
-        let contacts = loadContacts(config, reader: reader, zones: zones, diagnostics: &diagnostics)
-        phaseEnded("contacts")
-        let templates = loadTemplates(config, contacts: contacts, reader: reader, diagnostics: &diagnostics)
-        phaseEnded("templates")
-        let workspace = Workspace(config: config, contacts: contacts, templates: templates, zones: zones)
-        if !warningsOnlyWithErrors || diagnostics.hasErrors {
-            WorkspaceChecks.run(workspace, environment: environment, diagnostics: &diagnostics)
-        }
-        phaseEnded("checks")
-        return (workspace, diagnostics)
+        return parsed
     }
 
     /// Parses every contact file (in parallel: a file's parse is independent of the others).

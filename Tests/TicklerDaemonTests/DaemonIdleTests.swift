@@ -61,18 +61,19 @@ import TicklerTestSupport
 
     /// Waits for the daemon to settle, then watches it for three seconds: no CPU time, no wake-up.
     private func expectSleeping(_ daemon: DaemonProcess) async throws {
-        // Let start-up wind down: Dispatch's worker threads linger a few seconds after the last work.
-        // Settled is 1.5 s in which no thread woke and the CPU time did not move.
+        // Let start-up wind down: Dispatch's worker threads linger after their last work and exit
+        // 5 s later (libdispatch's idle timeout), a wake-up each. Settled is 6 s in which no thread
+        // woke and the CPU time did not move: every worker that was lingering has gone.
         var previous = try daemon.usage()
         var quiet = 0
-        try await Poll.until("the daemon to settle", timeout: .seconds(20), interval: .milliseconds(500)) {
+        try await Poll.until("the daemon to settle", timeout: .seconds(40), interval: .milliseconds(500)) {
             let current = try daemon.usage()
             let still =
                 current.wakeUps(since: previous) == 0
                 && current.cpuSeconds == previous.cpuSeconds
             quiet = still ? quiet + 1 : 0
             previous = current
-            return quiet >= 3
+            return quiet >= 12
         }
 
         let before = try daemon.usage()

@@ -146,7 +146,14 @@ extension Routes {
             }
             start = instant
         }
-        let only = try contactFilter(owner: query["owner"], contact: query["contact"], loaded: loaded)
+        let only: Set<Int32>?
+        do throws(UnknownID) {
+            only = try ReportQueries.contactFilter(
+                owner: query["owner"], contact: query["contact"], schedule: loaded.schedule,
+                config: loaded.workspace.config)
+        } catch {
+            throw Self.problem(error)
+        }
         let scheduled: ScheduledOccurrences
         do throws(StoreError) {
             scheduled = try ReportQueries.upcoming(
@@ -164,33 +171,9 @@ extension Routes {
         return .bytes(bytes, headers: [.contentType: "application/json"])
     }
 
-    /// The contacts `owner=` and `contact=` leave, as `tickler upcoming --owner/--contact` does.
-    private func contactFilter(owner: String?, contact: String?, loaded: DaemonState.Loaded) throws(Problem)
-        -> Set<Int32>?
-    {
-        guard owner != nil || contact != nil else { return nil }
-        var kept: Set<Int32>?
-        if let owner {
-            let owners = loaded.workspace.config.owners.keys.sorted()
-            guard loaded.workspace.config.owners[owner] != nil else {
-                throw Problem(.badRequest, "unknown owner \(QuotedToken(owner))" + Self.hint(owner, owners))
-            }
-            kept = loaded.schedule.contactIndices(ownedBy: owner)
-        }
-        if let contact {
-            let contacts = loaded.schedule.contacts
-            guard let index = contacts.firstIndex(where: { $0.id == contact }) else {
-                throw Problem(
-                    .badRequest, "unknown contact \(QuotedToken(contact))" + Self.hint(contact, contacts.map(\.id)))
-            }
-            let only: Set<Int32> = [Int32(index)]
-            kept = kept.map { $0.intersection(only) } ?? only
-        }
-        return kept
-    }
-
-    static func hint(_ word: String, _ candidates: [String]) -> String {
-        Suggestion.nearest(to: word, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
+    /// An unknown owner or contact as a `400` with the nearest id.
+    static func problem(_ unknown: UnknownID) -> Problem {
+        Problem(.badRequest, unknown.message + (unknown.nearest.map { "; did you mean '\($0)'?" } ?? ""))
     }
 
     func status() throws(Problem) -> Response {
@@ -217,10 +200,12 @@ extension Routes {
             limit = number
         }
         let contact = call.query["contact"]
-        if let contact, !loaded.schedule.contacts.contains(where: { $0.id == contact }) {
-            throw Problem(
-                .badRequest,
-                "unknown contact \(QuotedToken(contact))" + Self.hint(contact, loaded.schedule.contacts.map(\.id)))
+        if let contact {
+            do throws(UnknownID) {
+                _ = try ReportQueries.contactIndex(contact, in: loaded.schedule)
+            } catch {
+                throw Self.problem(error)
+            }
         }
         do throws(StoreError) {
             let entries = try dependencies.store.history(contact: contact, limit: limit)

@@ -50,11 +50,9 @@ extension Routes {
             UnsubscribePage.html(state, language: language, name: name), type: "text/html; charset=utf-8")
     }
 
-    /// Whether the contact's latest `unsubscribed`/`resubscribed` event is `unsubscribed`.
+    /// Whether the contact is unsubscribed, as the schedule decides it (``EventIndex/unsubscription(of:)``:
+    /// the latest `unsubscribed`/`resubscribed` event by time, then in the store's order).
     private func isUnsubscribed(_ contact: String) throws(StoreError) -> Bool {
-        let events = try dependencies.store.events(contact: contact, type: nil).filter {
-            $0.type == Event.unsubscribedType || $0.type == Event.resubscribedType
-        }
-        return events.last?.type == Event.unsubscribedType
+        EventIndex(try dependencies.store.events(contact: contact, type: nil)).unsubscription(of: contact) != nil
     }
 }

@@ -40,3 +40,47 @@ public enum ReportQueries {
         return week.first { !known.contains($0.key) }
     }
 }
+
+/// An owner or contact id the loaded configuration does not have, with the ids it has (for the
+/// nearest one), as `upcoming --owner/--contact`, `history CONTACT` and the HTTP reads report it.
+public struct UnknownID: Error, Sendable {
+    /// `owner` or `contact`.
+    public var what: String
+    public var id: String
+    /// The ids there are, in the order the nearest is looked for in.
+    public var known: [String]
+
+    /// `unknown contact 'acme-zhagn'`.
+    public var message: String { "unknown \(what) \(QuotedToken(id))" }
+    /// The known id closest to `id`, if it is a plausible typo.
+    public var nearest: String? { Suggestion.nearest(to: id, in: known) }
+}
+
+extension ReportQueries {
+    /// The index in `schedule.contacts` of the contact `id`.
+    public static func contactIndex(_ id: String, in schedule: Schedule) throws(UnknownID) -> Int {
+        let contacts = schedule.contacts
+        if let index = contacts.firstIndex(where: { $0.id == id }) { return index }
+        throw UnknownID(what: "contact", id: id, known: contacts.map(\.id))
+    }
+
+    /// The contacts an owner filter and a contact filter leave (both: those that match both), or
+    /// `nil` for all when neither is given. An unknown owner is reported before an unknown contact.
+    public static func contactFilter(owner: String?, contact: String?, schedule: Schedule, config: Config)
+        throws(UnknownID) -> Set<Int32>?
+    {
+        guard owner != nil || contact != nil else { return nil }
+        var kept: Set<Int32>?
+        if let owner {
+            guard config.owners[owner] != nil else {
+                throw UnknownID(what: "owner", id: owner, known: config.owners.keys.sorted())
+            }
+            kept = schedule.contactIndices(ownedBy: owner)
+        }
+        if let contact {
+            let only: Set<Int32> = [Int32(try contactIndex(contact, in: schedule))]
+            kept = kept.map { $0.intersection(only) } ?? only
+        }
+        return kept
+    }
+}

@@ -113,11 +113,17 @@ struct Session {
     /// The index in `schedule.contacts` of the contact `id`; for an unknown id, prints the error with
     /// the nearest id and returns `nil` (the command reports its other problems, then exits 1).
     func contactIndex(_ id: String) -> Int? {
-        let contacts = schedule.contacts
-        if let index = contacts.firstIndex(where: { $0.id == id }) { return index }
-        Output.printError(
-            "unknown contact \(QuotedToken(id))", notes: Suggestion.note(for: id, in: contacts.map(\.id)))
-        return nil
+        do {
+            return try ReportQueries.contactIndex(id, in: schedule)
+        } catch {
+            Self.printUnknown(error)
+            return nil
+        }
+    }
+
+    /// Prints an unknown owner or contact with the nearest id.
+    static func printUnknown(_ unknown: UnknownID) {
+        Output.printError(unknown.message, notes: unknown.nearest.map { [.init("did you mean '\($0)'?")] } ?? [])
     }
 
     /// Events and first-seen times from the store; empty when there is no store yet.

@@ -87,22 +87,12 @@ struct UpcomingCommand: ParsableCommand {
     /// The contacts `--owner` and `--contact` leave (both: those that match both), or `nil` for all.
     /// An unknown owner or contact is an error with the nearest name.
     private func contactFilter(_ session: Session) throws -> Set<Int32>? {
-        guard owner != nil || contact != nil else { return nil }
-        var kept: Set<Int32>?
-        if let owner {
-            guard session.workspace.config.owners[owner] != nil else {
-                Output.printError(
-                    "unknown owner \(QuotedToken(owner))",
-                    notes: Suggestion.note(for: owner, in: session.workspace.config.owners.keys.sorted()))
-                throw ExitCode(1)
-            }
-            kept = session.schedule.contactIndices(ownedBy: owner)
+        do {
+            return try ReportQueries.contactFilter(
+                owner: owner, contact: contact, schedule: session.schedule, config: session.workspace.config)
+        } catch {
+            Session.printUnknown(error)
+            throw ExitCode(1)
         }
-        if let contact {
-            guard let index = session.contactIndex(contact) else { throw ExitCode(1) }
-            let only: Set<Int32> = [Int32(index)]
-            kept = kept.map { $0.intersection(only) } ?? only
-        }
-        return kept
     }
 }

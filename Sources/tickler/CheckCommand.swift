@@ -25,9 +25,14 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let path = options.path
-        let (workspace, diagnostics) = WorkspaceLoader.load(
+        var (workspace, diagnostics) = WorkspaceLoader.load(
             configPath: path, reader: FileSystemReader(), zones: SystemZoneDatabase(),
             environment: ProcessInfo.processInfo.environment)
+        if let workspace {
+            let now = Clock.now()
+            let today = workspace.config.zoneRules.localDate(at: now)
+            CalendarCoverage.check(workspace.config, today: today, diagnostics: &diagnostics)
+        }
         Output.printDiagnostics(diagnostics)
         guard let workspace, !diagnostics.hasErrors else {
             let errors = diagnostics.errorCount

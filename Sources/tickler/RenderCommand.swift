@@ -138,6 +138,7 @@ struct RenderCommand: ParsableCommand {
                 case .birthday: contact.birthday != nil
                 case .lunarBirthday: contact.lunarBirthday != nil
                 case .custom(let name): contact.dates[name] != nil
+                case .gregorian, .lunar, .term: true
                 }
             let field = if case .custom(let name) = trigger.field { "dates: \(name)" } else { "\(trigger.field)" }
             return has

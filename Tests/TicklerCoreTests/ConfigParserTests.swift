@@ -180,11 +180,11 @@ import TicklerTestSupport
                         template: t
                     """) == [
                     "etc/tickler.yaml:10:12: error: invalid duration '1 day' for 'delay' in rule 'r'",
-                    "etc/tickler.yaml:10:12: note: write a whole number and a unit: s, m, h, d or w (e.g. '30m', '2h', '3d', '2w')",
+                    "etc/tickler.yaml:10:12: note: write a whole number and a unit: s, m, h, d or w (e.g. '30m', '2h', '3d', '2w'), or wd for working days ('3wd')",
                     "etc/tickler.yaml:11:10: error: invalid time '25:00' for 'at' in rule 'r'",
                     "etc/tickler.yaml:11:10: note: write a 24-hour time as HH:MM, e.g. '09:00' or '18:30'",
                     "etc/tickler.yaml:12:30: error: unknown day 'fir' in window; did you mean 'fri'?",
-                    "etc/tickler.yaml:12:30: note: days are mon tue wed thu fri sat sun, as a list 'mon,wed,fri' or a range 'mon-fri'",
+                    "etc/tickler.yaml:12:30: note: days are mon tue wed thu fri sat sun, as a list 'mon,wed,fri' or a range 'mon-fri'; or one of 'workdays' (working days of the recipient's calendar) and 'holidays'",
                 ])
     }
 

@@ -31,7 +31,7 @@ import Testing
             for days in [1, 2, 7, 30] {
                 let from = start + Int64(offset) * 86_400 + 5 * 3600
                 let range = from..<(from + Int64(days) * 86_400)
-                let plan = DatePlan(trigger, range: range)
+                let plan = DatePlan(trigger, range: range, slack: Schedule.slack) { _ in nil }
                 for occurrence in all where range.contains(occurrence.due) {
                     let index = try #require(fixture.schedule.contacts.firstIndex { $0.id == occurrence.contact })
                     #expect(fixture.schedule.mayFall(index, trigger, plan), "\(occurrence.key) in \(range)")

@@ -21,6 +21,10 @@ import Testing
         ("complaint-follow-up", [(.after, nil)], false),
         ("satisfaction-visit", [(.after, nil)], false),
         ("new-inquiry", [(.after, nil)], false),
+        ("complaint-deadline", [(.after, nil)], false),
+        ("spring-festival-greeting", [(.date, .lunar(LunarDate(month: 1, day: 1, isLeapMonth: false)))], false),
+        ("mid-autumn-greeting", [(.date, .lunar(LunarDate(month: 8, day: 15, isLeapMonth: false)))], false),
+        ("christmas-greeting", [(.date, .gregorian(PartialDate(year: nil, month: 12, day: 25)))], false),
     ]
 
     static func source(_ name: String, language: String?, html: Bool) throws -> TemplateSource {

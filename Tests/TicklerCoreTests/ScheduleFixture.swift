@@ -9,12 +9,20 @@ struct ScheduleFixture {
     let schedule: Schedule
     let workspace: Workspace
 
-    init(rules: String, contacts: String, owners: String = ScheduleFixture.owners, timezone: String = "Asia/Shanghai")
-        throws
-    {
+    /// - Parameter calendars: calendar files by name (YAML text); the first is the configuration's
+    ///   `calendar:`, and owners may name any with `calendar:`.
+    init(
+        rules: String, contacts: String, owners: String = ScheduleFixture.owners, timezone: String = "Asia/Shanghai",
+        calendars: [(name: String, yaml: String)] = []
+    ) throws {
+        let calendarLines =
+            calendars.isEmpty
+            ? ""
+            : "calendars: { " + calendars.map { "\($0.name): \($0.name).yaml" }.joined(separator: ", ") + " }\n"
+                + "calendar: \(calendars[0].name)\n"
         let text = """
             timezone: \(timezone)
-            \(owners)
+            \(calendarLines)\(owners)
             channels:
               out: { type: file, path: out }
             rules:
@@ -22,7 +30,13 @@ struct ScheduleFixture {
             """
         let (parsed, diagnostics) = ConfigParser.parse(SourceText(path: "t.yaml", text: text), zones: systemZones)
         #expect(diagnostics.all.map(\.description) == [])
-        let config = try #require(parsed)
+        var config = try #require(parsed)
+        for (name, yaml) in calendars {
+            let (calendar, calendarDiagnostics) = YAMLCalendarReader.parse(
+                SourceText(path: "\(name).yaml", text: yaml), name: name)
+            #expect(calendarDiagnostics.all.map(\.description) == [])
+            config.calendars[name] = calendar
+        }
         let (contacts, contactDiagnostics) = ContactsParser.parse(
             SourceText(path: "c.yaml", text: contacts),
             context: ContactsContext(owners: Set(config.owners.keys), zones: systemZones))

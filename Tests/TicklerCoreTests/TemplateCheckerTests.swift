@@ -185,7 +185,7 @@ import Testing
         #expect(
             TemplateFixture.diagnose(bare, vocabulary: TemplateFixture.vocabulary(.date, .birthday)) == [
                 "t:1:5: error: 'lunar.date' is empty in 'date: birthday' rules",
-                "t:1:5: note: 'lunar.date' has a value only in 'date: lunar_birthday' rules; use it inside '{{#lunar.date}}…{{/lunar.date}}'",
+                "t:1:5: note: 'lunar.date' has a value only in rules on a lunar date ('lunar_birthday', 'lunar MM-DD'); use it inside '{{#lunar.date}}…{{/lunar.date}}'",
             ]
         )
         #expect(TemplateFixture.diagnose(bare, vocabulary: TemplateFixture.vocabulary(.date, .lunarBirthday)) == [])
@@ -196,7 +196,7 @@ import Testing
                 "{{#lunar}}{{date}}{{/lunar}}", vocabulary: TemplateFixture.vocabulary(.date, .custom("anniversary")))
                 == [
                     "t:1:13: error: 'lunar.date' is empty in 'date: anniversary' rules",
-                    "t:1:13: note: 'lunar.date' has a value only in 'date: lunar_birthday' rules; use it inside '{{#lunar.date}}…{{/lunar.date}}'",
+                    "t:1:13: note: 'lunar.date' has a value only in rules on a lunar date ('lunar_birthday', 'lunar MM-DD'); use it inside '{{#lunar.date}}…{{/lunar.date}}'",
                 ]
         )
     }

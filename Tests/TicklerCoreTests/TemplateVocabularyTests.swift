@@ -7,7 +7,8 @@ import Testing
     static let common = [
         "contact", "contact.birthday", "contact.dates", "contact.email", "contact.id", "contact.language",
         "contact.lunar_birthday", "contact.name", "contact.owner", "contact.phone", "contact.tags", "contact.tier",
-        "contact.timezone", "date", "manager", "manager.email", "manager.id", "manager.language", "manager.name",
+        "contact.timezone", "date", "holiday", "holiday.name", "manager", "manager.email", "manager.id",
+        "manager.language", "manager.name",
         "manager.timezone", "owner", "owner.email", "owner.id", "owner.language", "owner.name", "owner.timezone",
         "rule", "rule.name",
     ]
@@ -53,15 +54,21 @@ import Testing
         #expect(vocabulary.otherKinds(having: name) == expected)
     }
 
-    @Test func lunarDateIsConditionalOnlyInGregorianDateRules() {
+    @Test func lunarDateIsConditionalOnlyInGregorianDateRulesAndHolidayNameEverywhere() {
         func conditional(_ kind: Trigger.Kind, _ field: DateTrigger.Field?) -> [String] {
             TemplateVocabulary(trigger: kind, dateField: field, contactFields: [], contactDates: []).conditionalValues
                 .keys.sorted()
         }
-        #expect(conditional(.date, .birthday) == ["lunar.date"])
-        #expect(conditional(.date, .custom("anniversary")) == ["lunar.date"])
-        #expect(conditional(.date, .lunarBirthday) == [])
-        #expect(conditional(.date, nil) == [])
-        #expect(conditional(.after, nil) == [])
+        #expect(conditional(.date, .birthday) == ["holiday.name", "lunar.date"])
+        #expect(conditional(.date, .custom("anniversary")) == ["holiday.name", "lunar.date"])
+        #expect(
+            conditional(.date, .gregorian(PartialDate(year: nil, month: 12, day: 25))) == [
+                "holiday.name", "lunar.date",
+            ])
+        #expect(conditional(.date, .term(.qingming)) == ["holiday.name", "lunar.date"])
+        #expect(conditional(.date, .lunarBirthday) == ["holiday.name"])
+        #expect(conditional(.date, .lunar(LunarDate(month: 8, day: 15, isLeapMonth: false))) == ["holiday.name"])
+        #expect(conditional(.date, nil) == ["holiday.name"])
+        #expect(conditional(.after, nil) == ["holiday.name"])
     }
 }

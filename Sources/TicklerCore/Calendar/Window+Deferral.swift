@@ -9,16 +9,22 @@ extension Window {
     /// 03:30 in New York on the spring-forward day), and the result is always inside the window: deferring
     /// it again does not move it. A span that falls wholly in a gap that day (`02:00-03:00`) does not open
     /// then. A window whose spans name no day never opens; `instant` is returned.
-    public func nextOpening(atOrAfter instant: Int64, in zone: ZoneRules) -> Int64 {
+    ///
+    /// Spans on `workdays` or `holidays` open on the days `calendar` (the recipient's) says; without a
+    /// calendar Monday to Friday are the working days and there are no holidays.
+    public func nextOpening(atOrAfter instant: Int64, in zone: ZoneRules, calendar: HolidayCalendar? = nil) -> Int64 {
         let today = zone.localDate(at: instant)
+        let todayNumber = today.daysSinceEpoch
         var earliest: Int64?
         // Yesterday's spans may cross midnight into today. Every span of a later day opens after every span
-        // of an earlier one, so the first later day with a span settles it; each weekday has one within 7.
-        for offset in -1...8 {
+        // of an earlier one, so the first later day with a span settles it; each weekday has one within 7,
+        // a working day or a holiday one within `maximumDeferral`.
+        let lastOffset = Int(maximumDeferral / 86_400)
+        for offset in -1...lastOffset {
             if offset > 0, earliest != nil { break }
-            let day = today.adding(days: offset)
+            let day = CivilDate(daysSinceEpoch: todayNumber + offset)
             let weekday = day.weekday
-            for span in spans where span.weekdays.contains(weekday) {
+            for span in spans where span.starts(onDay: todayNumber + offset, weekday: weekday, calendar: calendar) {
                 let opening = zone.instant(on: day, minuteOfDay: span.start.minutes)
                 let closing = zone.instant(
                     on: span.crossesMidnight ? day.adding(days: 1) : day, minuteOfDay: span.end.minutes)

@@ -23,6 +23,12 @@ public struct Config: Sendable {
     public var rules: [Rule]
     /// `http:` — the HTTP service; `nil` when the configuration has none.
     public var http: HTTPSettings?
+    /// `calendars:` — the calendar files by name, resolved against the configuration's directory.
+    public var calendarFiles: [String: SourcePath]
+    /// The calendars of `calendarFiles`, read from their files by the workspace loader.
+    public var calendars: [String: HolidayCalendar]
+    /// `calendar:` — the calendar of owners that name none (and of contacts without an owner).
+    public var calendar: String?
     /// The rules of `timezone`, resolved when the configuration was read (UTC when unresolved).
     public var zoneRules: ZoneRules
 
@@ -30,7 +36,8 @@ public struct Config: Sendable {
         path: String, timezone: String, language: String = Config.defaultLanguage, statePath: String,
         contactFiles: [SourcePath] = [], templatesDirectory: String, catchUp: TimeSpan = Config.defaultCatchUp,
         retry: RetryPolicy = RetryPolicy(), owners: [String: Owner] = [:], channels: [String: Channel] = [:],
-        rules: [Rule] = [], http: HTTPSettings? = nil, zoneRules: ZoneRules = .utc
+        rules: [Rule] = [], http: HTTPSettings? = nil, calendarFiles: [String: SourcePath] = [:],
+        calendars: [String: HolidayCalendar] = [:], calendar: String? = nil, zoneRules: ZoneRules = .utc
     ) {
         self.path = path
         self.timezone = timezone
@@ -44,7 +51,17 @@ public struct Config: Sendable {
         self.channels = channels
         self.rules = rules
         self.http = http
+        self.calendarFiles = calendarFiles
+        self.calendars = calendars
+        self.calendar = calendar
         self.zoneRules = zoneRules
+    }
+
+    /// The calendar of an owner (its `calendar:`, else the configuration's); of a contact without
+    /// an owner for `nil`. `nil` when there is none: Monday to Friday are then the working days.
+    public func calendar(ofOwner id: String?) -> HolidayCalendar? {
+        let name = id.flatMap { owners[$0]?.calendar } ?? calendar
+        return name.flatMap { calendars[$0] }
     }
 
     public static let defaultLanguage = "zh"
@@ -75,11 +92,13 @@ public struct Owner: Sendable, Hashable {
     public var manager: String?
     /// The language of messages to this owner (`NAME.LANG.txt`); `nil` takes the configuration's.
     public var language: String?
+    /// `calendar:` — a name under `calendars:`; `nil` takes the configuration's.
+    public var calendar: String?
     public var location: SourceLocation
 
     public init(
         id: String, name: String, email: String? = nil, timezone: String? = nil, manager: String? = nil,
-        language: String? = nil, location: SourceLocation
+        language: String? = nil, calendar: String? = nil, location: SourceLocation
     ) {
         self.id = id
         self.name = name
@@ -87,6 +106,7 @@ public struct Owner: Sendable, Hashable {
         self.timezone = timezone
         self.manager = manager
         self.language = language
+        self.calendar = calendar
         self.location = location
     }
 }

@@ -45,18 +45,48 @@ public struct Rule: Sendable, Hashable {
 
 /// `date:` — yearly on a date of the contact, minus each lead time.
 public struct DateTrigger: Sendable, Hashable {
-    /// The contact date the rule follows.
+    /// The date the rule follows: a date of the contact, or one that is the same for every contact.
     public enum Field: Sendable, Hashable, CustomStringConvertible {
         case birthday
         case lunarBirthday
         /// A key under the contact's `dates:`.
         case custom(String)
+        /// `"MM-DD"`: a Gregorian month and day (`"12-25"`), the same for every contact.
+        case gregorian(PartialDate)
+        /// `"lunar MM-DD"`: a Chinese-calendar month and day (`"lunar 08-15"` 中秋).
+        case lunar(LunarDate)
+        /// `"term NAME"`: the day a solar term begins in China Standard Time (`"term qingming"`).
+        case term(SolarTerm)
 
         public var description: String {
             switch self {
             case .birthday: "birthday"
             case .lunarBirthday: "lunar_birthday"
             case .custom(let name): name
+            case .gregorian(let date): String(date.description.dropFirst(2))
+            case .lunar(let date): "lunar \(date)"
+            case .term(let term): "term \(term.pinyin)"
+            }
+        }
+
+        /// Whether the date is the same for every contact (a festival), not a date of the contact's.
+        public var isFixed: Bool {
+            switch self {
+            case .gregorian, .lunar, .term: true
+            case .birthday, .lunarBirthday, .custom: false
+            }
+        }
+
+        /// Whether the date is a solar term.
+        public var isTerm: Bool {
+            if case .term = self { true } else { false }
+        }
+
+        /// Whether the date is read on the Chinese calendar (its year runs into the next Gregorian one).
+        public var isLunar: Bool {
+            switch self {
+            case .lunarBirthday, .lunar: true
+            default: false
             }
         }
     }

@@ -1,6 +1,8 @@
-/// A duration as written in the configuration: `30s`, `30m`, `2h`, `3d`, `2w`.
+/// A duration as written in the configuration: `30s`, `30m`, `2h`, `3d`, `2w`, and `3wd` (working
+/// days, for `delay` only).
 ///
-/// The unit is kept: `3d` in `before:` means three calendar days back, not 72 hours.
+/// The unit is kept: `3d` in `before:` means three calendar days back, not 72 hours; `3wd` is
+/// counted on the recipient's calendar, not in seconds.
 public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible {
     public enum Unit: String, Sendable, Hashable, CaseIterable {
         case seconds = "s"
@@ -8,6 +10,8 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
         case hours = "h"
         case days = "d"
         case weeks = "w"
+        /// Working days: Monday–Friday that are not holidays, and make-up working days.
+        case workdays = "wd"
 
         public var seconds: Int64 {
             switch self {
@@ -16,6 +20,8 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
             case .hours: 3_600
             case .days: 86_400
             case .weeks: 604_800
+            // At least a day; what it is depends on the calendar (`HolidayCalendar.workday`).
+            case .workdays: 86_400
             }
         }
     }
@@ -28,7 +34,8 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
         self.unit = unit
     }
 
-    /// The span in seconds (a day as 86,400 s: for calendar arithmetic use `calendarDays`).
+    /// The span in seconds (a day as 86,400 s: for calendar arithmetic use `calendarDays`; a working
+    /// day as at least a day).
     public var seconds: Int64 { value * unit.seconds }
 
     /// Whole calendar days for `d` and `w` spans; `nil` for shorter units.
@@ -44,10 +51,18 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     public static func < (lhs: TimeSpan, rhs: TimeSpan) -> Bool { lhs.seconds < rhs.seconds }
 
-    /// Parses `30m`; `nil` for anything else. Accepts 0 and values up to 100 years.
+    /// Parses `30m` (and `3wd`); `nil` for anything else. Accepts 0 and values up to 100 years.
     public static func parse(_ text: String) -> TimeSpan? {
-        guard let last = text.last, let unit = Unit(rawValue: String(last)) else { return nil }
-        let digits = text.dropLast()
+        let unit: Unit
+        let digits: Substring
+        if text.hasSuffix("wd") {
+            unit = .workdays
+            digits = text.dropLast(2)
+        } else {
+            guard let last = text.last, let parsed = Unit(rawValue: String(last)) else { return nil }
+            unit = parsed
+            digits = text.dropLast()
+        }
         guard !digits.isEmpty, digits.count <= 12, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
             let value = Int64(digits), value * unit.seconds <= 100 * 366 * 86_400
         else { return nil }

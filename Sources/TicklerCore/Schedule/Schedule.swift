@@ -12,8 +12,11 @@ public struct Schedule: Sendable {
     /// The index in `zones` of each contact's zone, by index in `contacts`.
     let contactZoneIndices: [Int32]
     public let owners: [String: (owner: Owner, zone: ZoneRules)]
-    /// The configured owners, each with its zone and the index of its manager here (-1: none).
-    public let ownerList: [(id: String, zone: ZoneRules, manager: Int)]
+    /// The configured owners, each with its zone, the index of its manager here (-1: none) and its
+    /// calendar (its own `calendar:`, else the configuration's).
+    public let ownerList: [(id: String, zone: ZoneRules, manager: Int, calendar: HolidayCalendar?)]
+    /// The configuration's `calendar:`, for contacts without an owner.
+    public let defaultCalendar: HolidayCalendar?
     /// The index in `ownerList` of each contact's owner (-1: none), by index in `contacts`, so the
     /// rules look no owner up by name per contact.
     let contactOwners: [Int32]
@@ -40,8 +43,9 @@ public struct Schedule: Sendable {
         self.owners = owners
         let ids = config.owners.keys.sorted()
         let ownerIndex = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+        defaultCalendar = config.calendar(ofOwner: nil)
         ownerList = ids.map { id in
-            (id, owners[id]!.1, owners[id]!.0.manager.flatMap { ownerIndex[$0] } ?? -1)
+            (id, owners[id]!.1, owners[id]!.0.manager.flatMap { ownerIndex[$0] } ?? -1, config.calendar(ofOwner: id))
         }
         var ownerTable = ByteTable<Int32>()
         for (index, id) in ids.enumerated() { ownerTable.insert(id, Int32(index)) }
@@ -151,7 +155,11 @@ public struct Schedule: Sendable {
         let count = contactIndices?.count ?? contacts.count
         let slices = stride(from: 0, to: count, by: 8192).map { $0..<min($0 + 8192, count) }
         let plan: DatePlan? =
-            if case .date(let trigger) = rule.trigger { DatePlan(trigger, range: range) } else { nil }
+            if case .date(let trigger) = rule.trigger {
+                DatePlan(trigger, range: range, slack: slack(of: rule)) { fixedAnniversary(trigger, inYear: $0) }
+            } else {
+                nil
+            }
         let filtered = !rule.filter.conditions.isEmpty
         let made = Made(rule: Int16(number))
         let held = rule.recipient == .contact ? held : nil
@@ -163,8 +171,7 @@ public struct Schedule: Sendable {
             for position in slice {
                 let index = contactIndices?[position] ?? position
                 if filtered, !ContactMatcher.matches(contacts[index], rule.filter) { continue }
-                guard let zone = audienceZone(of: rule, for: index) else { continue }
-                let audience = Audience(contact: index, zone: zone, made: made)
+                guard let audience = audience(of: rule, for: index, made: made) else { continue }
                 let first = part.entries.count
                 switch rule.trigger {
                 case .date(let trigger):
@@ -192,18 +199,34 @@ public struct Schedule: Sendable {
         var rule: Int16
     }
 
-    /// The contact an occurrence is for, and the zone of the person it goes to.
+    /// The contact an occurrence is for, and the zone and calendar of the person it goes to.
     struct Audience {
         var contact: Int
         var zone: ZoneRules
+        var calendar: HolidayCalendar?
         var made: Made
     }
 
-    /// The zone of the person a rule's reminder for a contact goes to; `nil` when there is nobody
-    /// (no owner, or an owner without a manager) — `tickler check` warns about those.
-    func audienceZone(of rule: Rule, for index: Int) -> ZoneRules? {
+    /// The person a rule's reminder for a contact goes to; `nil` when there is nobody (no owner, or
+    /// an owner without a manager) — `tickler check` warns about those. A contact's calendar is its
+    /// owner's.
+    func audience(of rule: Rule, for index: Int, made: Made = Made(rule: 0)) -> Audience? {
         guard let owner = audienceOwner(rule.recipient, for: index) else { return nil }
-        return owner < 0 ? contactZone(index) : ownerList[owner].zone
+        if owner >= 0 {
+            return Audience(
+                contact: index, zone: ownerList[owner].zone, calendar: ownerList[owner].calendar, made: made)
+        }
+        let contactOwner = Int(contactOwners[index])
+        let calendar = contactOwner >= 0 ? ownerList[contactOwner].calendar : defaultCalendar
+        return Audience(contact: index, zone: contactZone(index), calendar: calendar, made: made)
+    }
+
+    /// The calendar of the person a rule's reminder for a contact goes to (for `holiday.name`).
+    public func audienceCalendar(_ recipient: Rule.Recipient, for index: Int) -> HolidayCalendar? {
+        guard let owner = audienceOwner(recipient, for: index) else { return nil }
+        if owner >= 0 { return ownerList[owner].calendar }
+        let contactOwner = Int(contactOwners[index])
+        return contactOwner >= 0 ? ownerList[contactOwner].calendar : defaultCalendar
     }
 
     /// The id of the person a rule's reminder for a contact goes to.
@@ -236,17 +259,19 @@ public struct Schedule: Sendable {
 
     /// The due instant of day `day` (days since 1970-01-01) at the rule's `at` (or `defaultAt`) in
     /// the recipient's zone, deferred into the rule's window, and the recipient's offset then.
-    func due(_ rule: Rule, day: Int, defaultAt: TimeOfDay, zone: ZoneRules) -> (instant: Int64, offset: Int) {
+    func due(_ rule: Rule, day: Int, defaultAt: TimeOfDay, audience: Audience) -> (instant: Int64, offset: Int) {
+        let zone = audience.zone
         let local = Int64(day) * 86_400 + Int64((rule.at ?? defaultAt).minutes) * 60
         let (instant, offset) = zone.instantAndOffset(localSeconds: local)
         guard rule.window != nil else { return (instant, offset) }
-        let due = deferred(rule, instant, zone: zone)
+        let due = deferred(rule, instant, audience)
         return (due, zone.offset(at: due))
     }
 
-    func deferred(_ rule: Rule, _ instant: Int64, zone: ZoneRules) -> Int64 {
+    /// `instant` deferred into the rule's window in the recipient's zone and calendar.
+    func deferred(_ rule: Rule, _ instant: Int64, _ audience: Audience) -> Int64 {
         guard let window = rule.window else { return instant }
-        return window.nextOpening(atOrAfter: instant, in: zone)
+        return window.nextOpening(atOrAfter: instant, in: audience.zone, calendar: audience.calendar)
     }
 
     /// The entry of an occurrence due at `due` (when the recipient's offset is `offset`, found when
@@ -263,4 +288,16 @@ public struct Schedule: Sendable {
     /// How far before a range a due instant may be computed and still land in it: a window can
     /// defer by up to a week, a zone can be a day away.
     static let slack: Int64 = 9 * 86_400
+
+    /// ``slack`` for one rule: longer when its window waits for working days or holidays, or its
+    /// delay counts working days.
+    func slack(of rule: Rule) -> Int64 {
+        var slack = Self.slack
+        if let window = rule.window { slack = max(slack, window.maximumDeferral + 86_400) }
+        if case .after(let trigger) = rule.trigger, trigger.delay.unit == .workdays {
+            // N working days are at most N weeks and China's longest run of days off.
+            slack += (trigger.delay.value + 2) * 7 * 86_400
+        }
+        return slack
+    }
 }

@@ -5,7 +5,7 @@ import TicklerCore
 public enum ConfigKeys {
     public static let topLevel = [
         "timezone", "language", "state", "contacts", "templates", "catch_up", "retry", "owners", "channels",
-        "rules", "http",
+        "rules", "http", "calendars", "calendar",
     ]
     /// `http:` — the HTTP service.
     public static let http = ["listen", "tokens", "public_url"]
@@ -13,7 +13,7 @@ public enum ConfigKeys {
     public static let httpToken = ["token_env", "token_file", "secret_env", "secret_file", "scope"]
     /// `retry:` — the daemon's backoff for transient failures.
     public static let retry = ["first", "max", "give_up"]
-    public static let owner = ["name", "email", "timezone", "manager", "language"]
+    public static let owner = ["name", "email", "timezone", "manager", "language", "calendar"]
     public static let fileChannel = ["type", "path", "format", "from"]
     public static let smtpChannel = [
         "type", "url", "starttls", "username", "password_env", "password_file", "from", "ca_file", "connections",

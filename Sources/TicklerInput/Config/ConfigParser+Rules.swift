@@ -141,6 +141,9 @@ extension ConfigParser.Builder {
         switch text {
         case "birthday": field = .birthday
         case "lunar_birthday": field = .lunarBirthday
+        case _ where text.hasPrefix("lunar ") || text.hasPrefix("term ") || Self.looksLikeMonthDay(text):
+            guard let fixed = fixedDate(text, at: node, context: map.context) else { return nil }
+            field = fixed
         default:
             let name = text.hasPrefix("dates.") ? String(text.dropFirst(6)) : text
             guard !name.isEmpty,
@@ -149,7 +152,9 @@ extension ConfigParser.Builder {
                 diagnostics.error(
                     "invalid date field '\(text)' in \(map.context)", at: node.location(atScalarOffset: 0),
                     notes: [
-                        .init("'date' is 'birthday', 'lunar_birthday' or the name of a date under a contact's 'dates:'")
+                        .init(
+                            "'date' is 'birthday', 'lunar_birthday', the name of a date under a contact's 'dates:', or a"
+                                + " date the same for every contact: 'MM-DD', 'lunar MM-DD' or 'term NAME'")
                     ])
                 return nil
             }
@@ -187,17 +192,22 @@ extension ConfigParser.Builder {
             }
         }
         let feb29 = map.choice("feb29", as: DateTrigger.Feb29Policy.self, diagnostics: &diagnostics) ?? .feb28
-        if field == .lunarBirthday, let key = map.key("feb29") {
+        if field.isLunar || field.isTerm, let key = map.key("feb29") {
             diagnostics.error(
-                "'feb29' does not apply to lunar birthdays in \(map.context)", at: key.location,
-                notes: [.init("lunar dates have no February 29; day 30 of a short month falls on day 29")])
+                "'feb29' does not apply to '\(field)' in \(map.context)", at: key.location,
+                notes: [
+                    .init(
+                        field.isLunar
+                            ? "lunar dates have no February 29; day 30 of a short month falls on day 29"
+                            : "a solar term falls on its own day each year")
+                ])
         }
         return DateTrigger(field: field, leads: leads, feb29: feb29)
     }
 
     private mutating func afterTrigger(_ map: MappingReader) -> AfterTrigger? {
         guard let type = eventType("after", in: map) else { return nil }
-        let delay = map.duration("delay", diagnostics: &diagnostics) ?? TimeSpan(0, .minutes)
+        let delay = map.duration("delay", workdays: true, diagnostics: &diagnostics) ?? TimeSpan(0, .minutes)
         let unless = eventType("unless", in: map)
         if let unless, unless == type, let node = map.value("unless", diagnostics: &diagnostics) {
             diagnostics.error(
@@ -305,5 +315,45 @@ extension ConfigParser.Builder {
             }
         }
         return spans.isEmpty ? nil : Window(spans: spans, text: items.map(\.text).joined(separator: ", "))
+    }
+
+    /// Whether a `date:` is shaped like a Gregorian month and day (`12-25`).
+    static func looksLikeMonthDay(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        return bytes.count == 5 && bytes[2] == UInt8(ascii: "-")
+            && [0, 1, 3, 4].allSatisfy { (0x30...0x39).contains(bytes[$0]) }
+    }
+
+    /// A date that is the same for every contact: `"MM-DD"`, `"lunar MM-DD"` or `"term NAME"`.
+    private mutating func fixedDate(_ text: String, at node: YAMLNode, context: String) -> DateTrigger.Field? {
+        if text.hasPrefix("term ") {
+            let name = String(text.dropFirst(5))
+            if let term = SolarTerm.named(name) { return .term(term) }
+            diagnostics.error(
+                "unknown solar term '\(name)' in \(context)", at: node.location(atScalarOffset: 5),
+                notes: Suggestion.note(for: name.lowercased(), in: SolarTerm.pinyinNames) + [
+                    .init("the 24 terms in pinyin: \(SolarTerm.pinyinNames.joined(separator: " "))")
+                ])
+            return nil
+        }
+        if text.hasPrefix("lunar ") {
+            let date = String(text.dropFirst(6))
+            switch LunarDate.parse(date) {
+            case .success(let lunar): return .lunar(lunar)
+            case .failure(let error):
+                diagnostics.error(
+                    "invalid lunar date '\(date)' in \(context)", at: node.location(atScalarOffset: 6),
+                    notes: [.init(error.reason), .init("e.g. 'lunar 01-01' for 春节, 'lunar 08-15' for 中秋")])
+                return nil
+            }
+        }
+        switch PartialDate.parse("--" + text) {
+        case .success(let date): return .gregorian(date)
+        case .failure(let error):
+            diagnostics.error(
+                "invalid date '\(text)' in \(context)", at: node.location(atScalarOffset: 0),
+                notes: [.init(error.reason), .init("a fixed date is 'MM-DD', e.g. '12-25' for Christmas")])
+            return nil
+        }
     }
 }

@@ -60,7 +60,9 @@ public enum ConfigParser {
             }
             let catchUp = map.duration("catch_up", diagnostics: &diagnostics) ?? Config.defaultCatchUp
             let retry = parseRetry()
-            let owners = parseOwners()
+            let calendarFiles = parseCalendars()
+            let calendar = calendarName(in: map, calendars: calendarFiles, context: "the configuration")
+            let owners = parseOwners(calendars: calendarFiles)
             let channels = parseChannels()
             let rules = parseRules(owners: owners, channels: channels)
             let http = parseHTTP()
@@ -68,7 +70,8 @@ public enum ConfigParser {
             return Config(
                 path: path, timezone: timezone, language: language, statePath: state, contactFiles: contacts,
                 templatesDirectory: templates, catchUp: catchUp, retry: retry, owners: owners, channels: channels,
-                rules: rules, http: http, zoneRules: zones.rules(named: timezone) ?? .utc)
+                rules: rules, http: http, calendarFiles: calendarFiles, calendar: calendar,
+                zoneRules: zones.rules(named: timezone) ?? .utc)
         }
 
         /// `retry: { first: 30s, max: 1h, give_up: 24h }`, each key optional.
@@ -132,7 +135,7 @@ public enum ConfigParser {
             return result
         }
 
-        mutating func parseOwners() -> [String: Owner] {
+        mutating func parseOwners(calendars: [String: SourcePath]) -> [String: Owner] {
             var owners: [String: Owner] = [:]
             var managers: [String: (id: String, node: YAMLNode)] = [:]
             for (id, keyNode, value) in namedEntries("owners", nameRule: Names.owner) {
@@ -166,9 +169,10 @@ public enum ConfigParser {
                 if let (manager, node) = owner.string("manager", diagnostics: &diagnostics) {
                     managers[id] = (manager, node)
                 }
+                let calendar = calendarName(in: owner, calendars: calendars, context: "owner '\(id)'")
                 owners[id] = Owner(
                     id: id, name: name ?? id, email: email, timezone: timezone, manager: managers[id]?.id,
-                    language: language, location: keyNode.location)
+                    language: language, calendar: calendar, location: keyNode.location)
             }
             checkManagers(&owners, managers)
             return owners

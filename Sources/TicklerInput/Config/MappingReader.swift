@@ -85,18 +85,33 @@ struct MappingReader {
     }
 
     /// A duration (`30m`, `2h`, `3d`, `2w`).
-    func duration(_ key: String, diagnostics: inout Diagnostics) -> TimeSpan? {
+    /// A duration; working days (`3wd`) only when `workdays` (for `delay`).
+    func duration(_ key: String, workdays: Bool = false, diagnostics: inout Diagnostics) -> TimeSpan? {
         guard let (text, node) = string(key, diagnostics: &diagnostics) else { return nil }
-        return Self.duration(text, at: node, key: key, context: context, diagnostics: &diagnostics)
+        return Self.duration(text, at: node, key: key, context: context, workdays: workdays, diagnostics: &diagnostics)
     }
 
     static func duration(
-        _ text: String, at node: YAMLNode, key: String, context: String, diagnostics: inout Diagnostics
+        _ text: String, at node: YAMLNode, key: String, context: String, workdays: Bool = false,
+        diagnostics: inout Diagnostics
     ) -> TimeSpan? {
-        if let span = TimeSpan.parse(text) { return span }
+        if let span = TimeSpan.parse(text) {
+            guard span.unit == .workdays, !workdays else { return span }
+            diagnostics.error(
+                "working days ('\(text)') do not apply to '\(key)' in \(context)", at: node.location(atScalarOffset: 0),
+                notes: [
+                    .init(
+                        "only an 'after' rule's 'delay' counts working days; write '\(span.value)d' for calendar days")
+                ])
+            return nil
+        }
         diagnostics.error(
             "invalid duration '\(text)' for '\(key)' in \(context)", at: node.location(atScalarOffset: 0),
-            notes: [.init("write a whole number and a unit: s, m, h, d or w (e.g. '30m', '2h', '3d', '2w')")])
+            notes: [
+                .init(
+                    "write a whole number and a unit: s, m, h, d or w (e.g. '30m', '2h', '3d', '2w')"
+                        + (workdays ? ", or wd for working days ('3wd')" : ""))
+            ])
         return nil
     }
 

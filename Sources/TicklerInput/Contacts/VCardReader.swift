@@ -24,7 +24,7 @@ enum VCardReader {
         configuration.missingIDNote = "Tickler uses 'UID' as the contact's id; add a line such as 'UID:acme-zhang'"
         configuration.acceptsVCardDates = true
         var reader = Card(builder: ContactBuilder(path: source.path, context: context, configuration: configuration))
-        for line in VCardLine.unfold(source.text, path: source.path) {
+        for line in ContentLine.unfold(source.text, path: source.path) {
             reader.read(line)
         }
         reader.endOfFile()
@@ -42,7 +42,7 @@ enum VCardReader {
         /// Whether "outside a vCard" was reported since the last card, so stray text is reported once.
         var reportedStray = false
 
-        mutating func read(_ line: VCardLine) {
+        mutating func read(_ line: ContentLine) {
             guard let parts = line.parts() else {
                 builder.error(
                     "missing ':' in vCard line \(QuotedToken(line.text))", at: line.location,
@@ -95,7 +95,7 @@ enum VCardReader {
             builder.discard()
         }
 
-        private mutating func property(_ parts: VCardLine.Parts, line: VCardLine) {
+        private mutating func property(_ parts: ContentLine.Parts, line: ContentLine) {
             let at = line.location(atOffset: parts.valueOffset)
             let name = parts.name
             let label = parts.writtenName
@@ -111,18 +111,18 @@ enum VCardReader {
             }
             let value = parts.value
             switch name {
-            case "UID": builder.set(.id, VCardLine.unescape(value), at: at, label: label)
-            case "FN": if isFirst(name, value) { builder.set(.name, VCardLine.unescape(value), at: at, label: label) }
+            case "UID": builder.set(.id, ContentLine.unescape(value), at: at, label: label)
+            case "FN": if isFirst(name, value) { builder.set(.name, ContentLine.unescape(value), at: at, label: label) }
             case "EMAIL":
-                let address = VCardLine.unescape(value.hasPrefix("mailto:") ? value.dropFirst(7) : Substring(value))
+                let address = ContentLine.unescape(value.hasPrefix("mailto:") ? value.dropFirst(7) : Substring(value))
                 if isFirst(name, address) { builder.set(.email, address, at: at, label: label) }
             case "TEL":
-                let number = VCardLine.unescape(value.hasPrefix("tel:") ? value.dropFirst(4) : Substring(value))
+                let number = ContentLine.unescape(value.hasPrefix("tel:") ? value.dropFirst(4) : Substring(value))
                 if isFirst(name, number) { builder.set(.phone, number, at: at, label: label) }
             case "BDAY": date(.birthday, parts, at: at)
             case "ANNIVERSARY": date(.date("anniversary"), parts, at: at)
             case "CATEGORIES":
-                for item in VCardLine.splitList(value, at: ",") {
+                for item in ContentLine.splitList(value, at: ",") {
                     builder.addTag(item.text, at: at.advanced(by: item.offset), label: label)
                 }
             case "TZ": zone(parts, at: at)
@@ -132,7 +132,7 @@ enum VCardReader {
                     written.hasPrefix("DATES-")
                     ? "dates." + fieldSpelling(written.dropFirst("DATES-".count)) : fieldSpelling(written)
                 guard let field = builder.field(named: fieldName, at: line.location, kind: "field") else { return }
-                builder.set(field, VCardLine.unescape(value), at: at, label: label)
+                builder.set(field, ContentLine.unescape(value), at: at, label: label)
             }
         }
 
@@ -141,7 +141,7 @@ enum VCardReader {
             !value.isEmpty && seen.insert(name).inserted
         }
 
-        private mutating func date(_ field: ContactField, _ parts: VCardLine.Parts, at: SourceLocation) {
+        private mutating func date(_ field: ContactField, _ parts: ContentLine.Parts, at: SourceLocation) {
             if parts.parameters["VALUE"]?.lowercased() == "text" {
                 builder.error(
                     "\(QuotedToken(parts.writtenName)) is text (VALUE=text), not a date", at: at,
@@ -153,8 +153,8 @@ enum VCardReader {
 
         /// `TZ`: an IANA zone name. vCard 3 writes offsets (`TZ:+08:00`), which cannot follow
         /// daylight-saving time, so they are refused with a note asking for a name.
-        private mutating func zone(_ parts: VCardLine.Parts, at: SourceLocation) {
-            let value = VCardLine.unescape(parts.value).trimmingSpaces
+        private mutating func zone(_ parts: ContentLine.Parts, at: SourceLocation) {
+            let value = ContentLine.unescape(parts.value).trimmingSpaces
             let isOffset =
                 parts.parameters["VALUE"]?.lowercased() == "utc-offset"
                 || (value.first == "+" || value.first == "-" || value == "Z")
@@ -171,7 +171,7 @@ enum VCardReader {
                     ])
                 return
             }
-            builder.set(.timezone, VCardLine.unescape(parts.value), at: at, label: parts.writtenName)
+            builder.set(.timezone, ContentLine.unescape(parts.value), at: at, label: parts.writtenName)
         }
 
         /// `LUNAR-BIRTHDAY` as a field name: `lunar_birthday`.

@@ -227,12 +227,11 @@ struct TemplateChecker {
                 notes: [.init("show its items with '\(tag.sectionSpelling(tag.name))'")]
             )
         case .text:
-            guard let reason = vocabulary.conditionalValues[fullName],
+            guard let (empty, reason) = vocabulary.conditionalValues[fullName],
                 !sections.contains(where: { $0.tag.kind == .section && $0.path == path })
             else { return }
-            let field = vocabulary.dateField.map { "'date: \($0)'" } ?? "these"
             diagnostics.error(
-                "'\(fullName)' is empty in \(field) rules", at: tag.nameLocation,
+                "'\(fullName)' is empty \(empty)", at: tag.nameLocation,
                 notes: [
                     .init(reason + "; use it inside '\(tag.spelling("#", fullName))…\(tag.spelling("/", fullName))'")
                 ]

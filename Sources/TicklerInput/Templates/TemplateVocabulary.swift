@@ -2,7 +2,7 @@ import TicklerCore
 
 /// The values a template may use in the rules of one kind, per the SPEC:
 ///
-/// - everywhere: `contact.*`, `owner.*`, `manager.*`, `rule.name`, `date`;
+/// - everywhere: `contact.*`, `owner.*`, `manager.*`, `rule.name`, `date`, `holiday.name` (on a holiday);
 /// - `date` rules: also `days_until`, `age`, `years`, `lunar.date`;
 /// - `after` rules: also `event.type`, `event.at`, `event.note`, `overdue`;
 /// - `every` rules: the common ones only.
@@ -48,6 +48,7 @@ public struct TemplateVocabulary: Sendable {
             "manager": .map(texts: Self.personFields),
             "rule": .map(texts: ["name"]),
             "date": .text,
+            "holiday": .map(texts: ["name"]),
         ]
         switch trigger {
         case .date:
@@ -75,9 +76,21 @@ public struct TemplateVocabulary: Sendable {
 
     /// Values that have a value only in some rules of this kind, and so must be used inside a
     /// section on themselves: `lunar.date` is empty in a `date` rule on a Gregorian date.
-    var conditionalValues: [String: String] {
-        guard trigger == .date, let dateField, dateField != .lunarBirthday else { return [:] }
-        return ["lunar.date": "'lunar.date' has a value only in 'date: lunar_birthday' rules"]
+    /// Each with when it is empty and why.
+    var conditionalValues: [String: (empty: String, reason: String)] {
+        var values = [
+            "holiday.name": (
+                "on days that are not holidays",
+                "'holiday.name' has a value only on a holiday of the recipient's calendar ('calendar:')"
+            )
+        ]
+        if trigger == .date, let dateField, !dateField.isLunar {
+            values["lunar.date"] = (
+                "in 'date: \(dateField)' rules",
+                "'lunar.date' has a value only in rules on a lunar date ('lunar_birthday', 'lunar MM-DD')"
+            )
+        }
+        return values
     }
 
     /// The other rule kinds in which `name` (written from the root) is a value.

@@ -20,9 +20,10 @@ public enum WorkspaceLoader {
         warningsOnlyWithErrors: Bool = false, phaseEnded: (String) -> Void = { _ in }
     ) -> (workspace: Workspace?, diagnostics: Diagnostics) {
         var diagnostics = Diagnostics()
-        guard let config = loadConfig(configPath, reader: reader, zones: zones, diagnostics: &diagnostics) else {
+        guard var config = loadConfig(configPath, reader: reader, zones: zones, diagnostics: &diagnostics) else {
             return (nil, diagnostics)
         }
+        config.calendars = loadCalendars(config, reader: reader, diagnostics: &diagnostics)
         phaseEnded("config")
 
         let contacts = loadContacts(config, reader: reader, zones: zones, diagnostics: &diagnostics)

@@ -28,6 +28,10 @@ struct MessageValues {
         let zone =
             occurrence.to == .contact
             ? schedule.contactZone(contactIndex) : schedule.owners[occurrence.recipient]?.zone ?? schedule.defaultZone
+        let dueDay = zone.localDate(at: occurrence.due).daysSinceEpoch
+        if let holiday = schedule.audienceCalendar(occurrence.to, for: contactIndex)?.holidayName(onDay: dueDay) {
+            values["holiday"] = ["name": holiday]
+        }
         switch occurrence.detail {
         case .date(let anniversary, let leadDays, let years):
             values["days_until"] = String(leadDays)
@@ -35,7 +39,7 @@ struct MessageValues {
                 values["age"] = String(years)
                 values["years"] = String(years)
             }
-            if case .date(let trigger) = rule.trigger, trigger.field == .lunarBirthday {
+            if case .date(let trigger) = rule.trigger, trigger.field.isLunar {
                 if let lunar = schedule.chineseCalendar.lunarDate(of: anniversary) {
                     values["lunar"] = ["date": ChineseCalendar.chineseName(of: lunar)]
                 }

@@ -1,8 +1,8 @@
 import TicklerCore
 
-/// One content line of a vCard after unfolding: `[group.]NAME[;PARAM=VALUE…]:value`, with the
+/// One content line of a vCard (RFC 6350) or an iCalendar file (RFC 5545), which share the format, after unfolding: `[group.]NAME[;PARAM=VALUE…]:value`, with the
 /// places its pieces came from, so a folded value is still reported where it is written.
-struct VCardLine {
+struct ContentLine {
     /// The unfolded text.
     var text: String
     /// Where each physical line's text starts: its scalar offset in `text`, and its place in the file.
@@ -18,8 +18,8 @@ struct VCardLine {
 
     /// The content lines of a vCard text: CRLF or LF line ends, and a line starting with a space or
     /// a tab continues the one before it (RFC 6350 §3.2), without that space. Blank lines are dropped.
-    static func unfold(_ text: String, path: String) -> [VCardLine] {
-        var lines: [VCardLine] = []
+    static func unfold(_ text: String, path: String) -> [ContentLine] {
+        var lines: [ContentLine] = []
         var number = 0
         var currentCount = 0
         // Split on bytes: as Characters, "\r\n" is one grapheme and would not split at "\n".
@@ -39,7 +39,7 @@ struct VCardLine {
             }
             if physical.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             lines.append(
-                VCardLine(text: String(physical), pieces: [(0, SourceLocation(path: path, line: number, column: 1))]))
+                ContentLine(text: String(physical), pieces: [(0, SourceLocation(path: path, line: number, column: 1))]))
             currentCount = physical.unicodeScalars.count
         }
         return lines

@@ -94,6 +94,7 @@ extension Daemon {
         replanAll(now: now)
         state.loaded(workspace, loaded.schedule, unsubscribeLinks: loaded.unsubscribeLinks, at: now)
         Self.returnFreedMemory()
+        warnAboutCalendarCoverage(now: now)
         if configuration.watchesForChanges { installWatcher() }
         logger.info(
             "reloaded",
@@ -146,5 +147,16 @@ extension Daemon {
     static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// Logs `tickler check`'s warning when a calendar that a working-day rule reads ends within 90
+    /// days: the data needs next year's schedule, and a daemon may run for months without a check.
+    func warnAboutCalendarCoverage(now: Int64) {
+        var diagnostics = Diagnostics()
+        let config = loaded.workspace.config
+        CalendarCoverage.check(config, today: config.zoneRules.localDate(at: now), diagnostics: &diagnostics)
+        for diagnostic in diagnostics.sorted {
+            logger.warning("\(diagnostic.description)")
+        }
     }
 }

@@ -148,6 +148,7 @@ public final class Daemon: @unchecked Sendable {
                 "planned": "\(agenda.count)", "scheduled_through": "\(Timestamp.format(watermark, offset: 0))",
                 "plan_ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
             ])
+        warnAboutCalendarCoverage(now: now)
         if configuration.watchesForChanges { installWatcher() }
         timer = clock.makeTimer(queue: queue) { [unowned self] in fire() }
         mayHaveMore = Set(loaded.workspace.config.channels.keys)

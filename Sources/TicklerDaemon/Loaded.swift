@@ -26,11 +26,11 @@ struct Loaded {
         set { renderer.unsubscribeLinks = newValue }
     }
 
-    /// The files whose change reloads everything: the configuration, the contact files, and every
-    /// file in the templates directory.
+    /// The files whose change reloads everything: the configuration, the contact files, the
+    /// calendar files, and every file in the templates directory.
     var watchedFiles: Set<String> {
         let config = workspace.config
-        return Set([config.path] + config.contactFiles.map(\.path))
+        return Set([config.path] + config.contactFiles.map(\.path) + config.calendarFiles.values.map(\.path))
     }
 
     var templatesDirectory: String { workspace.config.templatesDirectory }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TicklerTestSupport
 
@@ -6,11 +7,23 @@ import TicklerTestSupport
     @Test func exampleConfigurationIsValid() throws {
         let result = try TicklerProcess.run(
             arguments: ["check", "--config", "etc/tickler.yaml"], currentDirectory: RepositoryRoot.path)
-        #expect(result.stderr == "")
+        // The shipped China calendar ends on 2026-12-31: within 90 days of that, `check` says it needs
+        // next year's schedule (the only warning the example may give).
+        let today = Date()
+        let end = try #require(ISO8601DateFormatter().date(from: "2026-12-31T23:59:59+08:00"))
+        let warns = end.timeIntervalSince(today) < 90 * 86_400
+        #expect(
+            result.stderr.isEmpty != warns,
+            "unexpected diagnostics: \(result.stderr)")
+        if warns {
+            #expect(result.stderr.hasPrefix("etc/tickler.yaml:151:5: warning: calendar 'cn' ends on 2026-12-31"))
+            #expect(result.stderr.split(separator: "\n").count == 3)
+        }
         #expect(result.status == 0)
         #expect(
             result.stdout
-                == "etc/tickler.yaml: ok: 11 rules, 14 contacts, 3 channels, 9 templates (22 files in en, zh)\n")
+                == "etc/tickler.yaml: ok: 15 rules, 14 contacts, 3 channels, 13 templates, 2 calendars"
+                + " (30 files in en, zh)\(warns ? "; 1 warning" : "")\n")
     }
 
     @Test func configurationComesFromTheEnvironmentWithoutAnOption() throws {

@@ -12,13 +12,18 @@ import TicklerTestSupport
         let schedule: Schedule
         let renderer: MessageRenderer
 
-        init(rules: String, contacts: String, templates: [String: String]) throws {
+        /// - Parameter top: more top-level configuration (e.g. `calendars:`), with `files` it names.
+        init(
+            rules: String, contacts: String, templates: [String: String], top: String = "",
+            files more: [String: String] = [:]
+        ) throws {
             var files = [
                 "etc/tickler.yaml": """
                 timezone: Asia/Shanghai
                 state: ../var/tickler.sqlite
                 contacts: [contacts.yaml]
                 templates: ../templates
+                \(top)
                 owners:
                   li.na: { name: 李娜, email: li.na@example.com, manager: boss }
                   emily: { name: Emily Carter, email: emily@example.com, timezone: America/New_York, language: en, manager: boss }
@@ -31,6 +36,7 @@ import TicklerTestSupport
                 "etc/contacts.yaml": contacts,
             ]
             for (name, text) in templates { files["templates/" + name] = text }
+            files.merge(more) { _, new in new }
             let (loaded, diagnostics) = WorkspaceLoader.load(
                 configPath: "etc/tickler.yaml", reader: MemoryReader(files), zones: systemZones)
             #expect(diagnostics.all.filter { $0.severity == .error }.map(\.description) == [])
@@ -258,5 +264,28 @@ import TicklerTestSupport
                     "Dear {{#contact.name}}{{contact.name}}{{/contact.name}}{{^contact.name}}customer{{/contact.name}},\n"
             ])
         #expect(try fixture.message("greeting", "c1", from: "2027-03-01T00:00:00Z").text == "Dear customer,\n")
+    }
+}
+
+@Suite struct HolidayNameRenderingTests {
+    @Test func holidayNameIsTheRecipientsHolidayOnTheDueDay() throws {
+        let fixture = try MessageRendererTests.Fixture(
+            rules: """
+                  - { name: zq, date: 'lunar 08-15', to: contact, channel: out, template: zq }
+                """,
+            contacts: "- { id: c, name: 刘芳, owner: li.na }",
+            templates: [
+                "zq.txt": "Subject: 中秋\n\n{{lunar.date}}{{#holiday.name}}，{{holiday.name}}假期{{/holiday.name}}。\n"
+            ],
+            top: "calendars: { cn: holidays/cn.yaml }\ncalendar: cn",
+            files: [
+                "etc/holidays/cn.yaml": """
+                holidays:
+                  - { date: 2025-10-01, until: 2025-10-08, name: 国庆节、中秋节 }
+                """
+            ])
+        // 中秋 2025 is 10-06, inside the holiday; 2026's (09-25) is an ordinary Friday.
+        #expect(try fixture.message("zq", "c", from: "2025-09-01T00:00:00+08:00").text == "八月十五，国庆节、中秋节假期。\n")
+        #expect(try fixture.message("zq", "c", from: "2026-09-01T00:00:00+08:00").text == "八月十五。\n")
     }
 }

@@ -11,12 +11,16 @@ import TicklerTestSupport
             configPath: RepositoryRoot.path("etc/tickler.yaml"), reader: FileSystemReader(), zones: systemZones)
         #expect(diagnostics.all.map(\.description) == [])
         let loaded = try #require(workspace)
-        #expect(loaded.config.rules.count == 11)
+        #expect(loaded.config.rules.count == 15)
+        #expect(loaded.config.calendars.keys.sorted() == ["cn", "office"])
+        #expect(loaded.config.calendar(ofOwner: "emily.carter")?.name == "office")
+        #expect(loaded.config.calendar(ofOwner: "li.na")?.name == "cn")
         #expect(loaded.config.channels.keys.sorted() == ["email", "outbox", "sales-chat"])
         #expect(
             loaded.templates.keys.sorted() == [
                 "birthday-greeting", "birthday-heads-up", "callback-escalation", "callback-overdue", "check-in",
-                "complaint-follow-up", "new-inquiry", "satisfaction-visit", "thank-you",
+                "christmas-greeting", "complaint-deadline", "complaint-follow-up", "mid-autumn-greeting", "new-inquiry",
+                "satisfaction-visit", "spring-festival-greeting", "thank-you",
             ])
         #expect(loaded.templates.values.allSatisfy { $0.keys.contains(nil) && $0.keys.contains("en") })
         #expect(Set(loaded.config.rules.map(\.channel)) == ["outbox"])

@@ -31,10 +31,11 @@ public struct Workspace: Sendable {
         for variants in templates.values {
             for language in variants.keys { languages.insert(language ?? config.language) }
         }
-        let counts = [
-            count(config.rules.count, "rule"), count(contacts.count, "contact"),
-            count(config.channels.count, "channel"), count(templates.count, "template"),
-        ]
+        let counts =
+            [
+                count(config.rules.count, "rule"), count(contacts.count, "contact"),
+                count(config.channels.count, "channel"), count(templates.count, "template"),
+            ] + (config.calendars.isEmpty ? [] : [count(config.calendars.count, "calendar")])
         let list = counts.joined(separator: ", ")
         guard files > 0 else { return list }
         return list + " (\(count(files, "file")) in \(languages.sorted().joined(separator: ", ")))"

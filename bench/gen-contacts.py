@@ -8,7 +8,8 @@ The output is deterministic for a given seed. Contacts have ids c000001, c000002
 Chinese and English (a few with commas, quotes or apostrophes, to exercise quoting); e-mail addresses;
 birthdays with and without a year (a few on Feb 29 of leap years); ~10% lunar birthdays (a few in a
 leap month); one of ten IANA zones or none (the configured default); tier key or ordinary; tags; and
-owners li.na, wang.qiang and emily.carter. Python 3 standard library only.
+owners li.na, wang.qiang and emily.carter (or, with `--owners N`, o0001 … oN, each the same share of
+the contacts). Python 3 standard library only.
 
 `--format remind` writes the birthdays of the same contacts (same count and seed) as a file for
 Debian's `remind`, one yearly `REM` line per contact that has a birthday, for comparing
@@ -53,7 +54,7 @@ LEAP_YEARS = [1960, 1964, 1968, 1972, 1976, 1980, 1984, 1988, 1992, 1996, 2000, 
 FIELDS = ["id", "name", "email", "phone", "timezone", "tier", "tags", "owner", "birthday", "lunar_birthday"]
 
 
-def make_contact(rng, number):
+def make_contact(rng, number, owners=OWNERS):
     """One contact as a dict of field -> text (tags as a list); absent fields are missing."""
     contact = {"id": "c%06d" % number}
     kind = rng.random()
@@ -85,7 +86,7 @@ def make_contact(rng, number):
     tags = rng.sample(TAGS, rng.choice([0, 1, 1, 2, 2, 3]))
     if tags:
         contact["tags"] = tags
-    contact["owner"] = rng.choice(OWNERS)
+    contact["owner"] = owners[number % len(owners)] if owners is not OWNERS else rng.choice(owners)
     if rng.random() < 0.8:
         contact["birthday"] = birthday(rng)
     if rng.random() < 0.1:
@@ -212,11 +213,13 @@ def main(argv=None):
     parser.add_argument("--format", choices=sorted(WRITERS), required=True)
     parser.add_argument("--out", required=True, help="output file ('-' for stdout)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--owners", type=int, default=0, help="owners o0001 … oN instead of the three names")
     args = parser.parse_args(argv)
     if args.count < 0:
         parser.error("--count must be 0 or more")
     rng = random.Random(args.seed)
-    contacts = (make_contact(rng, number) for number in range(1, args.count + 1))
+    owners = ["o%04d" % n for n in range(1, args.owners + 1)] if args.owners else OWNERS
+    contacts = (make_contact(rng, number, owners) for number in range(1, args.count + 1))
     if args.out == "-":
         out = open(sys.stdout.fileno(), "w", encoding="utf-8", newline="", closefd=False)
     else:

@@ -76,10 +76,12 @@ public struct Owner: Sendable, Hashable {
     /// The language of messages to this owner (`NAME.LANG.txt`); `nil` takes the configuration's.
     public var language: String?
     public var location: SourceLocation
+    /// `digest:` — when and how this person receives the morning digest; `nil`: none.
+    public var digest: Digest?
 
     public init(
         id: String, name: String, email: String? = nil, timezone: String? = nil, manager: String? = nil,
-        language: String? = nil, location: SourceLocation
+        language: String? = nil, location: SourceLocation, digest: Digest? = nil
     ) {
         self.id = id
         self.name = name
@@ -88,5 +90,6 @@ public struct Owner: Sendable, Hashable {
         self.manager = manager
         self.language = language
         self.location = location
+        self.digest = digest
     }
 }

@@ -60,9 +60,10 @@ public enum ConfigParser {
             }
             let catchUp = map.duration("catch_up", diagnostics: &diagnostics) ?? Config.defaultCatchUp
             let retry = parseRetry()
-            let owners = parseOwners()
+            var owners = parseOwners()
             let channels = parseChannels()
             let rules = parseRules(owners: owners, channels: channels)
+            checkDigests(&owners, channels: channels, rules: rules)
             let http = parseHTTP()
             guard let timezone else { return nil }
             return Config(
@@ -168,7 +169,7 @@ public enum ConfigParser {
                 }
                 owners[id] = Owner(
                     id: id, name: name ?? id, email: email, timezone: timezone, manager: managers[id]?.id,
-                    language: language, location: keyNode.location)
+                    language: language, location: keyNode.location, digest: parseDigest(owner, id: id))
             }
             checkManagers(&owners, managers)
             return owners

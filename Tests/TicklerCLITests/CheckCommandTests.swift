@@ -10,7 +10,7 @@ import TicklerTestSupport
         #expect(result.status == 0)
         #expect(
             result.stdout
-                == "etc/tickler.yaml: ok: 11 rules, 14 contacts, 3 channels, 9 templates (22 files in en, zh)\n")
+                == "etc/tickler.yaml: ok: 11 rules, 14 contacts, 3 channels, 10 templates (24 files in en, zh)\n")
     }
 
     @Test func configurationComesFromTheEnvironmentWithoutAnOption() throws {

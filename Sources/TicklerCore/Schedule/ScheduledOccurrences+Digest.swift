@@ -46,7 +46,7 @@ extension ScheduledOccurrences {
             key: key(entry), rule: Schedule.digestRule, contact: "", to: .owner,
             recipient: schedule.ownerList[Int(entry.event)].id, channel: digestChannel(entry), due: entry.due,
             offset: Int(entry.offset), day: CivilDate(daysSinceEpoch: Int(entry.day)),
-            detail: .digest(items: bundledEntries(of: entry).map(occurrence)))
+            detail: .digest(items: bundledEntries(of: entry).map { occurrence($0) }))
     }
 
     /// Adds an entry for each digest due in `range`, with room in ``bundled`` for its items: one

@@ -122,11 +122,14 @@ public struct ScheduledOccurrences: Sendable {
     public var count: Int { entries.count }
     public var isEmpty: Bool { entries.isEmpty }
 
+    /// The occurrence of `entry` (one of `entries`).
+    public func occurrence(of entry: Entry) -> Occurrence { occurrence(entry) }
+
     /// The occurrence at `index` (0 ..< `count`).
     public subscript(index: Int) -> Occurrence { occurrence(entries[index]) }
 
     /// Every occurrence, in order.
-    public var occurrences: [Occurrence] { entries.map(occurrence) }
+    public var occurrences: [Occurrence] { entries.map { occurrence($0) } }
 
     /// The key of the occurrence at `index`.
     public func key(at index: Int) -> String { key(entries[index]) }

@@ -251,11 +251,12 @@ struct TemplateChecker {
             guard let reason = vocabulary.conditionalValues[fullName],
                 !sections.contains(where: { $0.tag.kind == .section && $0.path == path }), !guardedInDigest(path)
             else { return }
+            let shown = vocabulary.isDigest ? tag.name : fullName
             let field = vocabulary.dateField.map { "'date: \($0)'" } ?? "these"
             diagnostics.error(
                 "'\(fullName)' is empty in \(field) rules", at: tag.nameLocation,
                 notes: [
-                    .init(reason + "; use it inside '\(tag.spelling("#", fullName))…\(tag.spelling("/", fullName))'")
+                    .init(reason + "; use it inside '\(tag.spelling("#", shown))…\(tag.spelling("/", shown))'")
                 ]
             )
         case .unknown:

@@ -16,7 +16,7 @@ import TicklerTestSupport
         #expect(
             loaded.templates.keys.sorted() == [
                 "birthday-greeting", "birthday-heads-up", "callback-escalation", "callback-overdue", "check-in",
-                "complaint-follow-up", "new-inquiry", "satisfaction-visit", "thank-you",
+                "complaint-follow-up", "digest", "new-inquiry", "satisfaction-visit", "thank-you",
             ])
         #expect(loaded.templates.values.allSatisfy { $0.keys.contains(nil) && $0.keys.contains("en") })
         #expect(Set(loaded.config.rules.map(\.channel)) == ["outbox"])

@@ -39,42 +39,22 @@ extension Daemon {
             guard earliest < horizon else { continue }
             let found = loaded.schedule.occurrences(
                 of: rule, in: earliest..<horizon, history: history, now: now, contactIndices: indices)
-            agenda.insert(
-                found.filter { occurrence in
-                    guard occurrence.due < watermark else { return true }
-                    guard case .after(let event, _, _) = occurrence.detail else { return false }
-                    return new.contains(event.id) && now - occurrence.due <= limit
-                })
+            let planned = found.filter { occurrence in
+                guard occurrence.due < watermark else { return true }
+                guard case .after(let event, _, _) = occurrence.detail else { return false }
+                return new.contains(event.id) && now - occurrence.due <= limit
+            }
+            agenda.insert(planned)
+            planDigests(of: planned)
         }
     }
 
     /// Puts occurrences that fell due into the outbox in one transaction: rendered, or `missed` when
-    /// later than their `catch_up`, or `failed` when their message cannot be rendered. Returns
-    /// whether the store took them.
+    /// later than their `catch_up`, or `failed` when their message cannot be rendered; a digest with
+    /// the occurrences it carries (`bundled`), and without those it holds for a digest still ahead.
+    /// Returns whether the store took them.
     func offer(_ due: [Occurrence], now: Int64) -> Bool {
-        var items: [OutboxItem] = []
-        items.reserveCapacity(due.count)
-        for occurrence in due {
-            let lateness = now - occurrence.due
-            let limit = loaded.catchUp(of: occurrence.rule)
-            let decision = CatchUp.decide(due: occurrence.due, offset: occurrence.offset, now: now, catchUp: limit)
-            if case .missed(let reason) = decision {
-                items.append(item(occurrence, message: nil, state: .missed(reason: reason)))
-                logger.warning(
-                    "missed",
-                    metadata: ["key": "\(occurrence.key)", "channel": "\(occurrence.channel)", "late_s": "\(lateness)"])
-                continue
-            }
-            let (message, diagnostics) = loaded.renderer.render(occurrence)
-            if let message {
-                items.append(item(occurrence, message: message, state: .pending))
-            } else {
-                let reason = diagnostics.sorted.first?.message ?? "the message could not be rendered"
-                items.append(item(occurrence, message: nil, state: .failed(reason: reason)))
-                logger.error(
-                    "cannot render", metadata: ["key": "\(occurrence.key)", "error": "\(reason)"])
-            }
-        }
+        guard let items = digestItems(due, now: now) else { return false }
         return attempt("put due occurrences into the outbox") { () throws(StoreError) in
             let added = try store.enqueue(items, at: now)
             if !added.isEmpty {
@@ -84,7 +64,25 @@ extension Daemon {
         }
     }
 
-    private func item(_ occurrence: Occurrence, message: RenderedMessage?, state: OutboxItem.State) -> OutboxItem {
+    /// The outbox entry of an occurrence that fell due: rendered, `missed` or `failed`.
+    func outboxItem(_ occurrence: Occurrence, now: Int64) -> OutboxItem {
+        let lateness = now - occurrence.due
+        let limit = loaded.catchUp(of: occurrence.rule)
+        let decision = CatchUp.decide(due: occurrence.due, offset: occurrence.offset, now: now, catchUp: limit)
+        if case .missed(let reason) = decision {
+            logger.warning(
+                "missed",
+                metadata: ["key": "\(occurrence.key)", "channel": "\(occurrence.channel)", "late_s": "\(lateness)"])
+            return item(occurrence, message: nil, state: .missed(reason: reason))
+        }
+        let (message, diagnostics) = loaded.renderer.render(occurrence)
+        if let message { return item(occurrence, message: message, state: .pending) }
+        let reason = diagnostics.sorted.first?.message ?? "the message could not be rendered"
+        logger.error("cannot render", metadata: ["key": "\(occurrence.key)", "error": "\(reason)"])
+        return item(occurrence, message: nil, state: .failed(reason: reason))
+    }
+
+    func item(_ occurrence: Occurrence, message: RenderedMessage?, state: OutboxItem.State) -> OutboxItem {
         OutboxItem(
             key: occurrence.key, rule: occurrence.rule, contact: occurrence.contact, channel: occurrence.channel,
             due: occurrence.due, to: occurrence.to, recipient: occurrence.recipient, message: message, state: state)

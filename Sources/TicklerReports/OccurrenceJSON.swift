@@ -21,18 +21,15 @@ enum OccurrenceJSON {
                 occurrences[index].key.utf8.count + occurrences[index].rule.utf8.count
                 + occurrences[index].contact.utf8.count + occurrences[index].recipient.utf8.count
                 + occurrences[index].channel.utf8.count + occurrences[index].to.rawValue.utf8.count
-            bound += 6 * values + 160
+                + digestBound(occurrences[index])
+            bound += 6 * values + 180
         }
         return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
             var writer = Writer(base: buffer.baseAddress!)
             for index in occurrences.indices {
                 // Fields read through the array: a copy of each occurrence would retain its strings.
-                writer.append(index == 0 ? "[\n  {\"key\": " : ",\n  {\"key\": ")
-                writer.appendQuoted(occurrences[index].key)
-                writer.append(", \"rule\": ")
-                writer.appendQuoted(occurrences[index].rule)
-                writer.append(", \"contact\": ")
-                writer.appendQuoted(occurrences[index].contact)
+                writer.append(index == 0 ? "[\n  " : ",\n  ")
+                writer.appendObjectStart(occurrences[index])
                 writer.append(", \"to\": ")
                 writer.appendQuoted(occurrences[index].to.rawValue)
                 writer.append(", \"recipient\": ")
@@ -41,6 +38,7 @@ enum OccurrenceJSON {
                 writer.appendQuoted(occurrences[index].channel)
                 writer.append(", \"due\": ")
                 writer.appendTimestamp(occurrences[index].due, offset: occurrences[index].offset)
+                writer.appendDigest(occurrences[index])
                 writer.append("}")
             }
             writer.append("\n]\n")
@@ -165,7 +163,17 @@ enum OccurrenceJSON {
             days: UnsafeBufferPointer<UInt8>, fixed: UnsafeBufferPointer<UInt8>, layouts: UnsafeBufferPointer<Layout>
         ) -> [UInt8] {
             var bound = 4
+            // Digests and the entries they carry are written from their `Occurrence` (few, in a
+            // listing of many).
+            var special: [Int: Occurrence] = [:]
+            for (position, entry) in entries.enumerated()
+            where scheduled.isDigest(entry) || (scheduled.schedule.hasDigests && scheduled.digest(of: entry) != nil) {
+                let occurrence = scheduled.occurrence(of: entry)
+                special[position] = occurrence
+                bound += 6 * (OccurrenceJSON.digestBound(occurrence) + occurrence.key.utf8.count) + 400
+            }
             for entry in entries {
+                if scheduled.isDigest(entry) { continue }
                 let layout = layouts[Int(entry.rule)]
                 let contact = entry.contactID.count
                 let event = layout.endsInDay ? 0 : scheduled.events.event(at: Int(entry.event)).id.utf8.count
@@ -176,6 +184,21 @@ enum OccurrenceJSON {
                 // The last instant written, and where: a listing has runs of lines due at one instant.
                 var last = (due: Int64.min, offset: Int32.min, at: 0..<0)
                 for (position, entry) in entries.enumerated() {
+                    if let occurrence = special[position] {
+                        writer.append(first + position == 0 ? "[\n  " : ",\n  ")
+                        writer.appendObjectStart(occurrence)
+                        writer.append(", \"to\": ")
+                        writer.appendQuoted(occurrence.to.rawValue)
+                        writer.append(", \"recipient\": ")
+                        writer.appendQuoted(occurrence.recipient)
+                        writer.append(", \"channel\": ")
+                        writer.appendQuoted(occurrence.channel)
+                        writer.append(", \"due\": ")
+                        writer.appendTimestamp(occurrence.due, offset: occurrence.offset)
+                        writer.appendDigest(occurrence)
+                        writer.append("}")
+                        continue
+                    }
                     let layout = layouts[Int(entry.rule)]
                     let id = UnsafeBufferPointer(
                         rebasing: ids[Int(entry.contactID.lowerBound)..<Int(entry.contactID.upperBound)])
@@ -221,8 +244,43 @@ enum OccurrenceJSON {
         }
     }
 
+    /// The bytes a digest's `items` or an item's `digest` take, before escaping.
+    static func digestBound(_ occurrence: Occurrence) -> Int {
+        var count = (occurrence.digest?.utf8.count ?? 0) + 16
+        if case .digest(let items) = occurrence.detail {
+            for item in items { count += item.key.utf8.count + 4 }
+        }
+        return count
+    }
+
     /// Appends bytes at a pointer into a buffer large enough for them.
     struct Writer {
+        /// `{"key": KEY, "rule": RULE, "contact": CONTACT` (`null` for a digest, which is about no
+        /// one contact).
+        mutating func appendObjectStart(_ occurrence: Occurrence) {
+            append("{\"key\": ")
+            appendQuoted(occurrence.key)
+            append(", \"rule\": ")
+            appendQuoted(occurrence.rule)
+            append(", \"contact\": ")
+            if case .digest = occurrence.detail { append("null") } else { appendQuoted(occurrence.contact) }
+        }
+
+        /// `, "items": [KEYS]` for a digest, `, "digest": KEY` for an occurrence one carries.
+        mutating func appendDigest(_ occurrence: Occurrence) {
+            if let digest = occurrence.digest {
+                append(", \"digest\": ")
+                appendQuoted(digest)
+            }
+            guard case .digest(let items) = occurrence.detail else { return }
+            append(", \"items\": [")
+            for (index, item) in items.enumerated() {
+                if index > 0 { append(", ") }
+                appendQuoted(item.key)
+            }
+            append("]")
+        }
+
         let base: UnsafeMutablePointer<UInt8>
         var count = 0
 

@@ -48,10 +48,15 @@ public struct OccurrenceListing: Sendable {
     /// An RFC 5545 feed, one event per occurrence (UID = key).
     public var iCalendar: String {
         let entries = occurrences.map { occurrence in
-            let contact = contactLabel(occurrence.contact)
+            let contact = contactColumn(occurrence)
+            var description = "To \(recipientLabel(occurrence)) via \(occurrence.channel)\nKey: \(occurrence.key)"
+            if let digest = occurrence.digest { description += "\nIn: \(digest)" }
+            if case .digest(let items) = occurrence.detail {
+                description += "\nItems:\n" + items.map(\.key).joined(separator: "\n")
+            }
             return ICalendarFeed.Entry(
                 uid: occurrence.key, start: occurrence.due, summary: "\(occurrence.rule): \(contact)",
-                description: "To \(recipientLabel(occurrence)) via \(occurrence.channel)\nKey: \(occurrence.key)")
+                description: description)
         }
         return ICalendarFeed.render(entries, stamp: now)
     }
@@ -65,11 +70,17 @@ public struct OccurrenceListing: Sendable {
             let local = Timestamp.format(occurrence.due, offset: occurrence.offset)
             let shown = String(local.prefix(16).map { $0 == "T" ? " " : $0 }) + " " + offsetLabel(occurrence.offset)
             rows.append([
-                shown, relative(occurrence.due - now), occurrence.rule, contactLabel(occurrence.contact),
-                recipientLabel(occurrence), occurrence.channel,
+                shown, relative(occurrence.due - now), occurrence.rule, contactColumn(occurrence),
+                recipientLabel(occurrence) + (occurrence.digest.map { ", in \($0)" } ?? ""), occurrence.channel,
             ])
         }
         return TextTable.render(rows)
+    }
+
+    /// The contact, or for a digest how many items it carries.
+    private func contactColumn(_ occurrence: Occurrence) -> String {
+        guard case .digest(let items) = occurrence.detail else { return contactLabel(occurrence.contact) }
+        return "\(items.count) \(items.count == 1 ? "item" : "items")"
     }
 
     private func contactLabel(_ id: String) -> String {

@@ -2,7 +2,8 @@ import GRDB
 
 /// Which occurrences were delivered, for the commands that leave them out (`upcoming`, `render`).
 extension SQLiteStore {
-    /// The keys among `keys` whose occurrence was delivered: `upcoming` leaves them out.
+    /// The keys among `keys` whose occurrence was delivered, or is carried by a digest (`bundled`):
+    /// `upcoming` leaves them out.
     ///
     /// One query per 100,000 keys, each over the keys passed as one JSON array (`json_each`): no
     /// temporary table, so it works on a store opened for reading. Each key is a primary-key lookup;
@@ -12,12 +13,12 @@ extension SQLiteStore {
         guard !keys.isEmpty else { return [] }
         return try read("read the outbox in") { db in
             let anyDelivered = try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE state = 'delivered')")
+                db, sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE state IN ('delivered', 'bundled'))")
             guard anyDelivered == true else { return [] }
             let query = try db.makeStatement(
                 sql: """
                     SELECT j.key FROM json_each(?) AS j CROSS JOIN outbox AS o ON o.key = j.value
-                    WHERE o.state = 'delivered'
+                    WHERE o.state IN ('delivered', 'bundled')
                     """)
             var delivered = Set<String>()
             var start = keys.startIndex
@@ -45,7 +46,7 @@ extension SQLiteStore {
                 ?? OutboxRecord(
                     key: key, rule: rule, contact: contact, channel: channel, due: due, state: .pending,
                     attempts: 0, nextAttemptAt: nil, lastError: nil, updatedAt: at, recipient: nil, toKind: nil,
-                    message: nil, firstAttemptAt: nil)
+                    message: nil, firstAttemptAt: nil, digest: nil)
             entry.state = .delivered
             entry.attempts += 1
             entry.nextAttemptAt = nil
@@ -58,6 +59,25 @@ extension SQLiteStore {
                 seq: nil, key: key, attempt: entry.attempts, startedAt: at, finishedAt: at, result: "delivered",
                 detail: nil)
             try attempt.insert(db)
+        }
+    }
+
+    /// The keys among `keys` the outbox has, in any state: the daemon asks whether a digest went
+    /// out already, and which of its items are in the outbox.
+    public func outboxKeys(among keys: [String]) throws(StoreError) -> Set<String> {
+        guard !keys.isEmpty else { return [] }
+        return try read("read the outbox in") { db in
+            let query = try db.makeStatement(
+                sql: "SELECT j.key FROM json_each(?) AS j CROSS JOIN outbox AS o ON o.key = j.value")
+            var found = Set<String>()
+            var start = keys.startIndex
+            while start < keys.endIndex {
+                let end = min(start + Self.keysPerQuery, keys.endIndex)
+                let positions = try Int.fetchCursor(query, arguments: [Self.jsonArray(keys[start..<end])])
+                while let position = try positions.next() { found.insert(keys[start + position]) }
+                start = end
+            }
+            return found
         }
     }
 

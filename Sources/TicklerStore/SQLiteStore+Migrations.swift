@@ -112,6 +112,42 @@ extension SQLiteStore {
                     """)
         }
 
+        // Digests: an occurrence a digest carries is `bundled`, with the digest's key. SQLite cannot
+        // change a CHECK constraint, so the table is made again (GRDB defers foreign key checks
+        // during a migration: `deliveries` keeps pointing at the same keys).
+        migrator.registerMigration("v4-outbox-bundled") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE outbox_new (
+                        key TEXT NOT NULL PRIMARY KEY,
+                        rule TEXT NOT NULL,
+                        contact TEXT NOT NULL,
+                        channel TEXT NOT NULL,
+                        due INTEGER NOT NULL,
+                        state TEXT NOT NULL CHECK (
+                            state IN ('pending', 'sending', 'delivered', 'retry', 'failed', 'missed', 'bundled')),
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at INTEGER,
+                        last_error TEXT,
+                        updated_at INTEGER NOT NULL,
+                        recipient TEXT,
+                        to_kind TEXT CHECK (to_kind IN ('contact', 'owner', 'manager')),
+                        message TEXT,
+                        first_attempt_at INTEGER,
+                        digest TEXT
+                    ) WITHOUT ROWID;
+                    INSERT INTO outbox_new (key, rule, contact, channel, due, state, attempts, next_attempt_at,
+                        last_error, updated_at, recipient, to_kind, message, first_attempt_at)
+                    SELECT key, rule, contact, channel, due, state, attempts, next_attempt_at, last_error, updated_at,
+                        recipient, to_kind, message, first_attempt_at FROM outbox;
+                    DROP TABLE outbox;
+                    ALTER TABLE outbox_new RENAME TO outbox;
+                    CREATE INDEX outbox_by_state ON outbox (state, next_attempt_at);
+                    CREATE INDEX outbox_by_contact ON outbox (contact, due);
+                    CREATE INDEX outbox_by_digest ON outbox (digest) WHERE digest IS NOT NULL;
+                    """)
+        }
+
         return migrator
     }()
 

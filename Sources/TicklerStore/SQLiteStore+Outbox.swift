@@ -26,14 +26,14 @@ extension SQLiteStore {
             let insert = try db.cachedStatement(
                 sql: """
                     INSERT INTO outbox (key, rule, contact, channel, due, state, attempts, next_attempt_at,
-                        last_error, updated_at, recipient, to_kind, message, first_attempt_at)
-                    VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?, ?, ?, NULL)
+                        last_error, updated_at, recipient, to_kind, message, first_attempt_at, digest)
+                    VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, ?, ?, ?, NULL, ?)
                     ON CONFLICT (key) DO NOTHING
                     """)
             for row in rows {
                 try insert.execute(arguments: [
                     row.key, row.rule, row.contact, row.channel, row.due, row.state, row.lastError, row.updatedAt,
-                    row.recipient, row.toKind, row.message,
+                    row.recipient, row.toKind, row.message, row.digest,
                 ])
                 if db.changesCount > 0 { added.append(row.key) }
             }
@@ -68,7 +68,7 @@ extension SQLiteStore {
                     WHERE key = ? AND attempt = ? AND finished_at IS NULL
                     """,
                 arguments: [now, HistoryEntry.Outcome.interrupted.rawValue, key, entry.attempts])
-        case .delivered, .failed, .missed:
+        case .delivered, .failed, .missed, .bundled:
             throw StoreError(
                 .wrongState, "cannot attempt to deliver '\(key)' again: it is \(entry.state.rawValue)",
                 note: "an entry that was delivered, failed or missed is never sent again")
@@ -185,11 +185,12 @@ extension SQLiteStore {
     // MARK: - Rows
 
     private func record(for item: OutboxItem, at now: Int64) throws(StoreError) -> OutboxRecord {
-        let (state, reason): (OutboxState, String?) =
+        let (state, reason, digest): (OutboxState, String?, String?) =
             switch item.state {
-            case .pending: (.pending, nil)
-            case .missed(let reason): (.missed, reason)
-            case .failed(let reason): (.failed, reason)
+            case .pending: (.pending, nil, nil)
+            case .missed(let reason): (.missed, reason, nil)
+            case .failed(let reason): (.failed, reason, nil)
+            case .bundled(let digest): (.bundled, nil, digest)
             }
         var message: String?
         if let rendered = item.message {
@@ -202,7 +203,7 @@ extension SQLiteStore {
         return OutboxRecord(
             key: item.key, rule: item.rule, contact: item.contact, channel: item.channel, due: item.due, state: state,
             attempts: 0, nextAttemptAt: nil, lastError: reason, updatedAt: now, recipient: item.recipient,
-            toKind: item.to.rawValue, message: message, firstAttemptAt: nil)
+            toKind: item.to.rawValue, message: message, firstAttemptAt: nil, digest: digest)
     }
 
     private static func work(_ row: OutboxRecord) -> OutboxWork {

@@ -87,9 +87,9 @@ extension SQLiteStore {
                 UNION ALL
                 SELECT * FROM (
                     SELECT o.key, o.rule, o.contact, o.channel, o.recipient, o.due, NULL, o.updated_at, NULL,
-                        o.state, o.last_error, NULL
+                        o.state, coalesce(o.last_error, o.digest), NULL
                     FROM outbox AS o
-                    WHERE \(filter)o.state IN ('pending', 'failed', 'missed') AND o.attempts = 0
+                    WHERE \(filter)o.state IN ('pending', 'failed', 'missed', 'bundled') AND o.attempts = 0
                     ORDER BY o.updated_at DESC LIMIT :limit)
             )
             ORDER BY 8 DESC, 12 DESC, 1

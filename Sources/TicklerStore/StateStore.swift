@@ -66,6 +66,8 @@ public protocol StateStore: AnyObject, Sendable {
     func nextRetryAt(after instant: Int64?) throws(StoreError) -> Int64?
     /// Which of `keys` the outbox has (in any state).
     func deliveredKeys(among keys: [String]) throws(StoreError) -> Set<String>
+    /// The keys among `keys` the outbox has, in any state.
+    func outboxKeys(among keys: [String]) throws(StoreError) -> Set<String>
 
     // MARK: Reading for people
 

@@ -22,8 +22,8 @@ import TicklerTestSupport
         #expect(result.status == 0)
         #expect(
             result.stdout
-                == "etc/tickler.yaml: ok: 15 rules, 14 contacts, 3 channels, 13 templates, 2 calendars"
-                + " (30 files in en, zh)\(warns ? "; 1 warning" : "")\n")
+                == "etc/tickler.yaml: ok: 15 rules, 14 contacts, 3 channels, 14 templates, 2 calendars"
+                + " (32 files in en, zh)\(warns ? "; 1 warning" : "")\n")
     }
 
     @Test func configurationComesFromTheEnvironmentWithoutAnOption() throws {

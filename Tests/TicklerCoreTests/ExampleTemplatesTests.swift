@@ -47,7 +47,18 @@ import Testing
                 if use.html { expected.append(stem + ".html") }
             }
         }
+        expected += ["digest.txt", "digest.en.txt"]
         #expect(files == expected.sorted())
+    }
+
+    @Test func theDigestExampleCompilesWithoutDiagnosticsInBothLanguages() throws {
+        for language in [nil, "en"] as [String?] {
+            let source = try Self.source("digest", language: language, html: false)
+            let result = TemplateCompiler.compile(
+                source, vocabulary: .digest(contactFields: [], contactDates: []))
+            #expect(result.diagnostics.all.map(\.description) == [], "\(source.text.path)")
+            #expect(try #require(result.template).subject != nil)
+        }
     }
 
     @Test(arguments: uses.map(\.name))

@@ -35,6 +35,7 @@ import TicklerInput
 
     @Test func ownerKeysAgree() throws {
         #expect(try keys(definition("owner")) == Set(ConfigKeys.owner))
+        #expect(try keys(definition("ownerDigest")) == Set(ConfigKeys.ownerDigest))
     }
 
     @Test func channelKeysAgree() throws {

@@ -19,8 +19,8 @@ import TicklerTestSupport
         #expect(
             loaded.templates.keys.sorted() == [
                 "birthday-greeting", "birthday-heads-up", "callback-escalation", "callback-overdue", "check-in",
-                "christmas-greeting", "complaint-deadline", "complaint-follow-up", "mid-autumn-greeting", "new-inquiry",
-                "satisfaction-visit", "spring-festival-greeting", "thank-you",
+                "christmas-greeting", "complaint-deadline", "complaint-follow-up", "digest", "mid-autumn-greeting",
+                "new-inquiry", "satisfaction-visit", "spring-festival-greeting", "thank-you",
             ])
         #expect(loaded.templates.values.allSatisfy { $0.keys.contains(nil) && $0.keys.contains("en") })
         #expect(Set(loaded.config.rules.map(\.channel)) == ["outbox"])

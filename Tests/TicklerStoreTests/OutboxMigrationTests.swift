@@ -47,7 +47,7 @@ import TicklerTestSupport
         #expect(
             columns == [
                 "key", "rule", "contact", "channel", "due", "state", "attempts", "next_attempt_at", "last_error",
-                "updated_at", "recipient", "to_kind", "message", "first_attempt_at",
+                "updated_at", "recipient", "to_kind", "message", "first_attempt_at", "digest",
             ])
         #expect(
             try store.deliveredKeys(among: ["birthday-greeting/acme-zhang/2026-03-14", "thank-you/acme-zhang/3"])
@@ -101,5 +101,34 @@ import TicklerTestSupport
             }
         }
         #expect(try schema(migrated) == schema(fresh))
+    }
+
+    @Test func theBundledMigrationKeepsEntriesAndAttemptsAndTakesBundledItems() throws {
+        let directory = try TemporaryDirectory()
+        let path = try version1Store(in: directory)
+        let queue = try DatabaseQueue(path: path)
+        try SQLiteStore.migrator.migrate(queue, upTo: "v3-event-source")
+        #expect(throws: DatabaseError.self) {
+            try queue.write { db in
+                try db.execute(sql: "UPDATE outbox SET state = 'bundled' WHERE key = 'thank-you/acme-zhang/3'")
+            }
+        }
+        try queue.close()
+        let store = try SQLiteStore.open(path: path)
+        #expect(SQLiteStore.migrationNames.last == "v4-outbox-bundled")
+        #expect(
+            try store.history().map(\.key) == ["thank-you/acme-zhang/3", "birthday-greeting/acme-zhang/2026-03-14"])
+        let digest = "digest/li.na/2026-03-14"
+        #expect(
+            try store.enqueue(
+                [F.item(digest), F.item("thank-you/acme-zhang/4", state: .bundled(digest: digest))],
+                at: t) == [digest, "thank-you/acme-zhang/4"])
+        #expect(try store.deliveredKeys(among: ["thank-you/acme-zhang/4", digest]) == ["thank-you/acme-zhang/4"])
+        #expect(try store.outboxKeys(among: [digest, "thank-you/acme-zhang/5"]) == [digest])
+        #expect(try store.dueWork(now: t, limit: 10).map(\.key).contains("thank-you/acme-zhang/4") == false)
+        let bundled = try #require(try store.history().first { $0.key == "thank-you/acme-zhang/4" })
+        #expect(bundled.outcome == .bundled)
+        #expect(bundled.detail == digest)
+        #expect(try store.status(now: t).count(.bundled) == 1)
     }
 }

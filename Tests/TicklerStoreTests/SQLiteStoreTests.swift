@@ -43,6 +43,7 @@ import TicklerTestSupport
         #expect(
             SQLiteStore.migrationNames == [
                 "v1-events", "v1-first-seen", "v1-outbox", "v1-meta", "v2-outbox-message", "v3-event-source",
+                "v4-outbox-bundled",
             ])
         let first = try SQLiteStore.open(path: path)
         try first.addEvent(contact: "acme-zhang", type: "call", at: 1_700_000_000)
@@ -71,7 +72,7 @@ import TicklerTestSupport
                 ["contact", "at"],
                 [
                     "key", "rule", "contact", "channel", "due", "state", "attempts", "next_attempt_at", "last_error",
-                    "updated_at", "recipient", "to_kind", "message", "first_attempt_at",
+                    "updated_at", "recipient", "to_kind", "message", "first_attempt_at", "digest",
                 ],
                 ["seq", "key", "attempt", "started_at", "finished_at", "result", "detail"],
                 ["name", "value"],

@@ -95,10 +95,12 @@ public struct Owner: Sendable, Hashable {
     /// `calendar:` — a name under `calendars:`; `nil` takes the configuration's.
     public var calendar: String?
     public var location: SourceLocation
+    /// `digest:` — when and how this person receives the morning digest; `nil`: none.
+    public var digest: Digest?
 
     public init(
         id: String, name: String, email: String? = nil, timezone: String? = nil, manager: String? = nil,
-        language: String? = nil, calendar: String? = nil, location: SourceLocation
+        language: String? = nil, calendar: String? = nil, location: SourceLocation, digest: Digest? = nil
     ) {
         self.id = id
         self.name = name
@@ -108,5 +110,6 @@ public struct Owner: Sendable, Hashable {
         self.language = language
         self.calendar = calendar
         self.location = location
+        self.digest = digest
     }
 }

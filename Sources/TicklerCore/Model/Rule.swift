@@ -16,11 +16,15 @@ public struct Rule: Sendable, Hashable {
     public var location: SourceLocation
     /// Where `template:` names the template, for "no such template" errors.
     public var templateLocation: SourceLocation
+    /// `digest: true` — its occurrences for an owner (or manager) with `digest:` settings go out in
+    /// that person's morning digest instead of one message each (`Schedule+Digest.swift`).
+    public var digest: Bool
 
     public init(
         name: String, trigger: Trigger, recipient: Recipient, channel: String, template: String,
         filter: ContactFilter = ContactFilter(), at: TimeOfDay? = nil, window: Window? = nil,
-        catchUp: TimeSpan? = nil, location: SourceLocation, templateLocation: SourceLocation? = nil
+        catchUp: TimeSpan? = nil, location: SourceLocation, templateLocation: SourceLocation? = nil,
+        digest: Bool = false
     ) {
         self.name = name
         self.trigger = trigger
@@ -33,6 +37,7 @@ public struct Rule: Sendable, Hashable {
         self.catchUp = catchUp
         self.location = location
         self.templateLocation = templateLocation ?? location
+        self.digest = digest
     }
 
     /// `to:` — who the reminder goes to.

@@ -15,6 +15,9 @@ public struct Occurrence: Sendable, Hashable, Codable {
     /// The contact's calendar day the occurrence belongs to.
     public var day: CivilDate
     public var detail: Detail
+    /// The key of the digest that carries it (`digest/OWNER/YYYY-MM-DD`), for an occurrence of a
+    /// `digest: true` rule whose recipient has `digest:` settings; `nil` otherwise.
+    public var digest: String?
 
     /// What the trigger knows about this occurrence, for templates.
     public enum Detail: Sendable, Hashable, Codable {
@@ -26,11 +29,13 @@ public struct Occurrence: Sendable, Hashable, Codable {
         case after(event: Event, repeatIndex: Int, base: Int64)
         /// A lapse of contact: the cycle number k and the instant the clock started.
         case every(cycle: Int, start: Int64)
+        /// An owner's digest of day `day`: the occurrences it carries, by due instant then key.
+        case digest(items: [Occurrence])
     }
 
     public init(
         key: String, rule: String, contact: String, to: Rule.Recipient, recipient: String, channel: String,
-        due: Int64, offset: Int, day: CivilDate, detail: Detail
+        due: Int64, offset: Int, day: CivilDate, detail: Detail, digest: String? = nil
     ) {
         self.key = key
         self.rule = rule
@@ -42,6 +47,7 @@ public struct Occurrence: Sendable, Hashable, Codable {
         self.offset = offset
         self.day = day
         self.detail = detail
+        self.digest = digest
     }
 
     /// The order of `upcoming`: by due instant, then key.

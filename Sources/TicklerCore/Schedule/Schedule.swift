@@ -24,6 +24,10 @@ public struct Schedule: Sendable {
     let lanes: any Parallelism
     /// The Chinese calendar's years, read once each and kept while the schedule lives (`lunar_birthday`).
     public let chineseCalendar = ChineseCalendar()
+    /// The `digest:` settings of each owner, by index in `ownerList` (`Schedule+Digest.swift`).
+    public let ownerDigests: [Owner.Digest?]
+    /// Whether some rule has `digest: true` and some owner `digest:` settings.
+    public let hasDigests: Bool
 
     /// - Parameters:
     ///   - zones: where the zones contacts and owners name are read (the configuration's own is
@@ -98,6 +102,8 @@ public struct Schedule: Sendable {
         contactZoneIndices = Array(
             concatenating: zip(parts, renumbered).map { part, numbers in part.zones.map { numbers[Int($0)] } })
         contactOwners = Array(concatenating: parts.map(\.owners))
+        ownerDigests = ownerList.map { config.owners[$0.id]?.digest }
+        hasDigests = config.rules.contains(where: \.digest) && ownerDigests.contains { $0 != nil }
     }
 
     /// The zone of the contact at `index` in `contacts` (its own, else the configuration's).
@@ -128,10 +134,13 @@ public struct Schedule: Sendable {
         var parts: [ScheduledOccurrences.Part] = []
         for (index, rule) in config.rules.enumerated() {
             parts += entryParts(
-                of: rule, number: index, in: range, history: history, now: now, contactIndices: nil, held: held)
+                of: rule, number: index, in: digestSpan(of: rule, for: range), history: history, now: now,
+                contactIndices: nil, held: held)
         }
         var scheduled = ScheduledOccurrences(schedule: self, rules: config.rules, events: history.events, parts: parts)
+        if hasDigests { scheduled.addDigests(in: range) }
         scheduled.sort()
+        if hasDigests { scheduled.bundleDigests(in: range) }
         return scheduled
     }
 
@@ -243,7 +252,7 @@ public struct Schedule: Sendable {
 
     /// The index in `ownerList` of the person a reminder goes to: -1 for the contact itself, `nil`
     /// for nobody.
-    private func audienceOwner(_ recipient: Rule.Recipient, for index: Int) -> Int? {
+    func audienceOwner(_ recipient: Rule.Recipient, for index: Int) -> Int? {
         switch recipient {
         case .contact: return -1
         case .owner:

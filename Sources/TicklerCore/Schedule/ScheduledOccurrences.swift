@@ -13,16 +13,19 @@ public struct ScheduledOccurrences: Sendable {
     /// The rules the entries point at (`Entry.rule`).
     public let rules: [Rule]
     public let events: EventIndex
-    public private(set) var entries: [Entry]
+    public internal(set) var entries: [Entry]
     /// The contacts' ids, one after another (`Entry.contactID`): the listing is in due order, which
     /// visits the contacts in no order at all, and reading each id from its `Contact` would miss
     /// the cache on almost every line; copied as the entries are made (the contact is at hand
     /// then), they are close by.
-    public let contactIDs: [UInt8]
+    public internal(set) var contactIDs: [UInt8]
     /// The days of the entries' keys, written out once.
     public let dayTexts: DayTexts
     /// Each rule's name, channel and `to` as UTF-8, for writing keys and listings.
     public let ruleTexts: [RuleText]
+    /// The occurrences the digests among the entries carry, each digest's together, in order
+    /// (``ScheduledOccurrences/bundledEntries(of:)``); some fall due outside the range.
+    public internal(set) var bundled: [Entry] = []
     /// How many occurrences were held back because they go to a contact who unsubscribed, by the
     /// contact's index in `schedule.contacts` (the contact's event: `events.unsubscription(of:)`).
     public private(set) var heldBack: [Int32: Int]
@@ -108,21 +111,25 @@ public struct ScheduledOccurrences: Sendable {
         self.entries = entries
         self.heldBack = heldBack
         dayTexts = DayTexts(entries)
-        ruleTexts = rules.map { rule in
-            let endsInDay = if case .after = rule.trigger { false } else { true }
-            return RuleText(
-                name: Array(rule.name.utf8), channel: Array(rule.channel.utf8), endsInDay: endsInDay)
-        }
+        ruleTexts =
+            rules.map { rule in
+                let endsInDay = if case .after = rule.trigger { false } else { true }
+                return RuleText(
+                    name: Array(rule.name.utf8), channel: Array(rule.channel.utf8), endsInDay: endsInDay)
+            } + (schedule.hasDigests ? [Self.digestRuleText] : [])
     }
 
     public var count: Int { entries.count }
     public var isEmpty: Bool { entries.isEmpty }
 
+    /// The occurrence of `entry` (one of `entries`).
+    public func occurrence(of entry: Entry) -> Occurrence { occurrence(entry) }
+
     /// The occurrence at `index` (0 ..< `count`).
     public subscript(index: Int) -> Occurrence { occurrence(entries[index]) }
 
     /// Every occurrence, in order.
-    public var occurrences: [Occurrence] { entries.map(occurrence) }
+    public var occurrences: [Occurrence] { entries.map { occurrence($0) } }
 
     /// The key of the occurrence at `index`.
     public func key(at index: Int) -> String { key(entries[index]) }
@@ -132,7 +139,12 @@ public struct ScheduledOccurrences: Sendable {
 
     /// Keeps only the occurrences of the contacts at `indices` (in `schedule.contacts`).
     public mutating func keepOnly(contacts indices: Set<Int32>) {
-        entries.removeAll { !indices.contains($0.contact) }
+        let all = self
+        entries.removeAll { entry in
+            // A digest stays when it carries something about one of them.
+            guard all.isDigest(entry) else { return !indices.contains(entry.contact) }
+            return !all.bundledEntries(of: entry).contains { indices.contains($0.contact) }
+        }
         heldBack = heldBack.filter { indices.contains($0.key) }
     }
 
@@ -144,6 +156,7 @@ public struct ScheduledOccurrences: Sendable {
     }
 
     func occurrence(_ entry: Entry) -> Occurrence {
+        if isDigest(entry) { return digestOccurrence(entry) }
         let rule = rules[Int(entry.rule)]
         let index = Int(entry.contact)
         let contact = schedule.contacts[index]
@@ -162,7 +175,8 @@ public struct ScheduledOccurrences: Sendable {
         return Occurrence(
             key: key(entry), rule: rule.name, contact: contact.id, to: rule.recipient,
             recipient: schedule.audienceID(rule.recipient, for: index) ?? "", channel: rule.channel, due: entry.due,
-            offset: Int(entry.offset), day: CivilDate(daysSinceEpoch: Int(entry.day)), detail: detail)
+            offset: Int(entry.offset), day: CivilDate(daysSinceEpoch: Int(entry.day)), detail: detail,
+            digest: digestKey(of: entry))
     }
 
     func key(_ entry: Entry) -> String {

@@ -13,7 +13,9 @@ public enum ConfigKeys {
     public static let httpToken = ["token_env", "token_file", "secret_env", "secret_file", "scope"]
     /// `retry:` — the daemon's backoff for transient failures.
     public static let retry = ["first", "max", "give_up"]
-    public static let owner = ["name", "email", "timezone", "manager", "language", "calendar"]
+    public static let owner = ["name", "email", "timezone", "manager", "language", "calendar", "digest"]
+    /// `digest:` of an owner.
+    public static let ownerDigest = ["at", "channel", "template"]
     public static let fileChannel = ["type", "path", "format", "from"]
     public static let smtpChannel = [
         "type", "url", "starttls", "username", "password_env", "password_file", "from", "ca_file", "connections",
@@ -28,7 +30,9 @@ public enum ConfigKeys {
     public static let channel = ["file": fileChannel, "smtp": smtpChannel, "webhook": webhookChannel]
 
     /// Keys every rule may use.
-    public static let ruleCommon = ["name", "to", "channel", "template", "where", "at", "window", "catch_up"]
+    public static let ruleCommon = [
+        "name", "to", "channel", "template", "where", "at", "window", "catch_up", "digest",
+    ]
     /// Keys that belong to one trigger kind, the trigger key itself first.
     public static let ruleTrigger: [Trigger.Kind: [String]] = [
         .date: ["date", "before", "feb29"],

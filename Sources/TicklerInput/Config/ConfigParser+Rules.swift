@@ -88,12 +88,13 @@ extension ConfigParser.Builder {
         }
         let window = parseWindow(map)
         let catchUp = map.duration("catch_up", diagnostics: &diagnostics)
+        let digest = map.boolean("digest", diagnostics: &diagnostics) ?? false
         guard valid, let trigger, let recipient, let channel, let template else { return nil }
         return Rule(
             name: name, trigger: trigger, recipient: recipient, channel: channel, template: template,
             filter: filter, at: at, window: window, catchUp: catchUp,
             location: map.key("name")?.location ?? node.location,
-            templateLocation: templateLocation)
+            templateLocation: templateLocation, digest: digest)
     }
 
     /// Exactly one of `date`, `after`, `every`, and only the keys that belong to it.

@@ -62,9 +62,10 @@ public enum ConfigParser {
             let retry = parseRetry()
             let calendarFiles = parseCalendars()
             let calendar = calendarName(in: map, calendars: calendarFiles, context: "the configuration")
-            let owners = parseOwners(calendars: calendarFiles)
+            var owners = parseOwners(calendars: calendarFiles)
             let channels = parseChannels()
             let rules = parseRules(owners: owners, channels: channels)
+            checkDigests(&owners, channels: channels, rules: rules)
             let http = parseHTTP()
             guard let timezone else { return nil }
             return Config(
@@ -172,7 +173,8 @@ public enum ConfigParser {
                 let calendar = calendarName(in: owner, calendars: calendars, context: "owner '\(id)'")
                 owners[id] = Owner(
                     id: id, name: name ?? id, email: email, timezone: timezone, manager: managers[id]?.id,
-                    language: language, calendar: calendar, location: keyNode.location)
+                    language: language, calendar: calendar, location: keyNode.location,
+                    digest: parseDigest(owner, id: id))
             }
             checkManagers(&owners, managers)
             return owners

@@ -132,6 +132,20 @@ struct MappingReader {
         return result
     }
 
+    /// `true` or `false`.
+    func boolean(_ key: String, diagnostics: inout Diagnostics) -> Bool? {
+        guard let (text, node) = string(key, diagnostics: &diagnostics) else { return nil }
+        switch text {
+        case "true", "True", "TRUE": return true
+        case "false", "False", "FALSE": return false
+        default:
+            diagnostics.error(
+                "invalid \(key) '\(text)' in \(context)", at: node.location(atScalarOffset: 0),
+                notes: [.init("'\(key)' is 'true' or 'false'")])
+            return nil
+        }
+    }
+
     /// A whole number in a range.
     func integer(_ key: String, in range: ClosedRange<Int>, diagnostics: inout Diagnostics) -> Int? {
         guard let (text, node) = string(key, diagnostics: &diagnostics) else { return nil }

@@ -20,6 +20,9 @@ struct TemplateChecker {
         var path: [String]?
         /// Whether the section pushed a scope, which closing it pops.
         var pushesScope: Bool
+        /// Whether it is on one value that may be missing (not on a list, which is there, maybe
+        /// empty): in a digest, what it holds renders only when that value is set.
+        var guardsValue = false
     }
 
     /// How deeply sections may nest.
@@ -86,7 +89,7 @@ struct TemplateChecker {
             }
             guard tag.isNameValid, let (path, value) = resolve(tag) else { return }
             checkSingleValue(tag, path: path, value: value)
-            let guarded = sections.contains { $0.tag.kind == .section && $0.path == path }
+            let guarded = sections.contains { $0.tag.kind == .section && $0.path == path } || guardedInDigest(path)
             if value.shape == .text, tag.name != ".", !guarded {
                 references.append(TemplateReference(name: path.joined(separator: "."), location: tag.nameLocation))
             }
@@ -99,9 +102,17 @@ struct TemplateChecker {
             let path = resolved?.path ?? []
             let value = resolved?.value ?? .unknown
             // A section on a list renders once per item, with the item (a text) as `.`.
-            let pushed = value.shape == .list ? TemplateValue.text : value
+            let pushed =
+                switch value.shape {
+                case .list: TemplateValue.text
+                case .records: TemplateValue.map(value.fields)
+                default: value
+                }
             scopes.append(Scope(path: path, value: pushed))
-            sections.append(OpenSection(tag: tag, path: resolved == nil ? nil : path, pushesScope: true))
+            sections.append(
+                OpenSection(
+                    tag: tag, path: resolved == nil ? nil : path, pushesScope: true,
+                    guardsValue: value.shape != .list && value.shape != .records))
         case .unsupportedSection:
             sections.append(OpenSection(tag: tag, path: nil, pushesScope: false))
         case .close:
@@ -210,6 +221,16 @@ struct TemplateChecker {
         diagnostics.error("unknown value '\(tag.name)'", at: tag.nameLocation, notes: notes)
     }
 
+    /// In a digest, whether a section on a value that may be missing encloses `path` (within a
+    /// list's item: `{{#items}}{{#event}}{{type}}{{/event}}{{/items}}`), so that it renders only when set.
+    private func guardedInDigest(_ path: [String]) -> Bool {
+        vocabulary.isDigest
+            && sections.contains { section in
+                guard section.tag.kind == .section, section.guardsValue, let on = section.path else { return false }
+                return on.count > 1 && on.count < path.count && path.starts(with: on)
+            }
+    }
+
     /// A variable must name one text: not a map, not a list, and not a value that may be missing.
     private mutating func checkSingleValue(_ tag: TemplateTag, path: [String], value: TemplateValue) {
         let fullName = path.joined(separator: ".")
@@ -221,19 +242,20 @@ struct TemplateChecker {
                 "'\(tag.name)' is a group of values, not a single value", at: tag.nameLocation,
                 notes: [.init("name one of its values, e.g. '\(example)'")]
             )
-        case .list:
+        case .list, .records:
             diagnostics.error(
                 "'\(tag.name)' is a list", at: tag.nameLocation,
                 notes: [.init("show its items with '\(tag.sectionSpelling(tag.name))'")]
             )
         case .text:
             guard let (empty, reason) = vocabulary.conditionalValues[fullName],
-                !sections.contains(where: { $0.tag.kind == .section && $0.path == path })
+                !sections.contains(where: { $0.tag.kind == .section && $0.path == path }), !guardedInDigest(path)
             else { return }
+            let shown = vocabulary.isDigest ? tag.name : fullName
             diagnostics.error(
-                "'\(fullName)' is empty \(empty)", at: tag.nameLocation,
+                "'\(shown)' is empty \(empty)", at: tag.nameLocation,
                 notes: [
-                    .init(reason + "; use it inside '\(tag.spelling("#", fullName))…\(tag.spelling("/", fullName))'")
+                    .init(reason + "; use it inside '\(tag.spelling("#", shown))…\(tag.spelling("/", shown))'")
                 ]
             )
         case .unknown:

@@ -9,6 +9,9 @@ struct TemplateValue: Sendable, Hashable {
         case text
         case list
         case map
+        /// A list of maps, all with `fields` (a digest's `items`): a section on it renders once per
+        /// item, with the item's fields as names.
+        case records
         /// A value whose shape is not known because its name was already reported as unknown; any
         /// name resolves against it, so one typo yields one error.
         case unknown
@@ -23,6 +26,10 @@ struct TemplateValue: Sendable, Hashable {
 
     static func map(_ fields: [String: TemplateValue]) -> TemplateValue {
         TemplateValue(shape: .map, fields: fields)
+    }
+
+    static func records(_ fields: [String: TemplateValue]) -> TemplateValue {
+        TemplateValue(shape: .records, fields: fields)
     }
 
     /// A map whose fields are all texts.

@@ -25,13 +25,26 @@ public struct TemplateVocabulary: Sendable {
     public let dateField: DateTrigger.Field?
     /// The root of the values: what a name outside any section resolves against.
     let root: TemplateValue
+    /// Whether these are a digest's values (``digest(contactFields:contactDates:)``).
+    public let isDigest: Bool
 
     public init(
         trigger: Trigger.Kind, dateField: DateTrigger.Field?, contactFields: Set<String>, contactDates: Set<String>
     ) {
         self.trigger = trigger
         self.dateField = dateField
+        isDigest = false
+        root = .map(Self.values(of: trigger, contactFields: contactFields, contactDates: contactDates))
+    }
 
+    init(trigger: Trigger.Kind, root: TemplateValue, isDigest: Bool) {
+        self.trigger = trigger
+        dateField = nil
+        self.root = root
+        self.isDigest = isDigest
+    }
+
+    static func contactValue(contactFields: Set<String>, contactDates: Set<String>) -> TemplateValue {
         var contact: [String: TemplateValue] = [:]
         for field in contactFields {
             contact[field] = .text
@@ -41,9 +54,14 @@ public struct TemplateVocabulary: Sendable {
         }
         contact["tags"] = .list
         contact["dates"] = .map(texts: contactDates)
+        return .map(contact)
+    }
 
+    static func values(of trigger: Trigger.Kind, contactFields: Set<String>, contactDates: Set<String>)
+        -> [String: TemplateValue]
+    {
         var values: [String: TemplateValue] = [
-            "contact": .map(contact),
+            "contact": contactValue(contactFields: contactFields, contactDates: contactDates),
             "owner": .map(texts: Self.personFields),
             "manager": .map(texts: Self.personFields),
             "rule": .map(texts: ["name"]),
@@ -62,7 +80,7 @@ public struct TemplateVocabulary: Sendable {
         case .every:
             break
         }
-        root = .map(values)
+        return values
     }
 
     /// Every value a template may name, as dotted names, sorted (`contact.name`, `date`, …);
@@ -78,6 +96,7 @@ public struct TemplateVocabulary: Sendable {
     /// section on themselves: `lunar.date` is empty in a `date` rule on a Gregorian date.
     /// Each with when it is empty and why.
     var conditionalValues: [String: (empty: String, reason: String)] {
+        if isDigest { return Self.digestConditionalValues }
         var values = [
             "holiday.name": (
                 "on days that are not holidays",
@@ -96,6 +115,7 @@ public struct TemplateVocabulary: Sendable {
     /// The other rule kinds in which `name` (written from the root) is a value.
     func otherKinds(having name: String) -> [Trigger.Kind] {
         let path = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard !isDigest else { return [] }
         return Trigger.Kind.allCases.filter { kind in
             guard kind != trigger else { return false }
             let owned = Self.kindValues[kind] ?? []

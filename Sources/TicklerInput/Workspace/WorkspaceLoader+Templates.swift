@@ -34,13 +34,25 @@ extension WorkspaceLoader {
         var templates: [String: [String?: Template]] = [:]
         var seen = Set<Diagnostic>()
         let byTemplate = Dictionary(grouping: config.rules, by: \.template)
-        for (name, rules) in byTemplate.sorted(by: { $0.key < $1.key }) {
+        // Owners' digests use templates too, with the digest's values.
+        let digests = Dictionary(
+            grouping: config.owners.values.filter { $0.digest != nil }.sorted { $0.id < $1.id },
+            by: { $0.digest!.template })
+        for name in Set(byTemplate.keys).union(digests.keys).sorted() {
+            let rules = byTemplate[name] ?? []
             guard files.contains(name + ".txt") else {
                 let near = Suggestion.nearest(
                     to: name, in: listing.filter { $0.hasSuffix(".txt") }.map { String($0.dropLast(4)) })
                 for rule in rules {
                     diagnostics.error(
                         "no template '\(name)' for rule '\(rule.name)'", at: rule.templateLocation,
+                        notes: (near.map { [.init("did you mean '\($0)'?")] } ?? [])
+                            + [.init("expected the file '\(Paths.resolve(name + ".txt", against: directory))'")])
+                }
+                for owner in digests[name] ?? [] {
+                    diagnostics.error(
+                        "no template '\(name)' for the digest of owner '\(owner.id)'",
+                        at: owner.digest!.templateLocation,
                         notes: (near.map { [.init("did you mean '\($0)'?")] } ?? [])
                             + [.init("expected the file '\(Paths.resolve(name + ".txt", against: directory))'")])
                 }
@@ -58,6 +70,9 @@ extension WorkspaceLoader {
                     ?? TemplateVocabulary(
                         trigger: rule.trigger.kind, dateField: dateField, contactFields: contactFields,
                         contactDates: contactDates)
+            }
+            if digests[name] != nil {
+                vocabularies["digest"] = .digest(contactFields: contactFields, contactDates: contactDates)
             }
             for language in languages {
                 let stem = language.map { "\(name).\($0)" } ?? name

@@ -9,7 +9,7 @@ import TicklerInput
 public struct MessageRenderer: Sendable {
     public let workspace: Workspace
     let schedule: Schedule
-    private let contactIndex: [String: Int]
+    let contactIndex: [String: Int]
     /// The links that messages to contacts carry (`List-Unsubscribe`); `nil` without
     /// `http.public_url`, and then messages carry none.
     public var unsubscribeLinks: UnsubscribeLinks?
@@ -26,6 +26,7 @@ public struct MessageRenderer: Sendable {
     /// The message for `occurrence`, or `nil` and every problem: each value the template shows
     /// unconditionally that is not set for this occurrence is one error, at its first use.
     public func render(_ occurrence: Occurrence) -> (message: RenderedMessage?, diagnostics: Diagnostics) {
+        if case .digest(let items) = occurrence.detail { return renderDigest(occurrence, items: items) }
         var diagnostics = Diagnostics()
         let config = workspace.config
         guard let rule = config.rules.first(where: { $0.name == occurrence.rule }),

@@ -20,9 +20,9 @@ struct MessageValues {
             "date": occurrence.day.description,
         ]
         if let ownerID = contact.owner, let owner = config.owners[ownerID] {
-            values["owner"] = personValues(owner)
+            values["owner"] = Self.personValues(owner)
             if let managerID = owner.manager, let manager = config.owners[managerID] {
-                values["manager"] = personValues(manager)
+                values["manager"] = Self.personValues(manager)
             }
         }
         let zone =
@@ -51,7 +51,7 @@ struct MessageValues {
             if let note = event.note, !note.isEmpty { eventValues["note"] = note }
             values["event"] = eventValues
             values["overdue"] = Self.overdue(occurrence.due - event.at, language: language)
-        case .every:
+        case .every, .digest:
             break
         }
         return values
@@ -70,7 +70,7 @@ struct MessageValues {
         return values
     }
 
-    private func personValues(_ owner: Owner) -> [String: Any] {
+    static func personValues(_ owner: Owner) -> [String: Any] {
         var values: [String: Any] = ["id": owner.id, "name": owner.name]
         if let email = owner.email { values["email"] = email }
         if let timezone = owner.timezone { values["timezone"] = timezone }

@@ -17,6 +17,8 @@ public struct HistoryEntry: Sendable, Hashable {
         case missed
         /// Never attempted yet.
         case pending
+        /// Never attempted on its own: a digest carries it (the detail is the digest's key).
+        case bundled
     }
 
     public var key: String
@@ -35,7 +37,7 @@ public struct HistoryEntry: Sendable, Hashable {
     /// in flight or never attempted.
     public var finishedAt: Int64?
     public var outcome: Outcome
-    /// What the server said, the error, or why the entry was missed.
+    /// What the server said, the error, why the entry was missed, or the digest that carries it.
     public var detail: String?
 
     public init(

@@ -11,6 +11,8 @@ public struct OutboxItem: Sendable {
         case missed(reason: String)
         /// Not to be attempted: it cannot be sent (its message could not be rendered).
         case failed(reason: String)
+        /// Not to be attempted: the digest `digest` carries it, enqueued in the same transaction.
+        case bundled(digest: String)
     }
 
     /// The occurrence key, `RULE/CONTACT/YYYY-MM-DD` or `RULE/CONTACT/EVENT-ID[/N]`.

@@ -3,7 +3,7 @@
 ///     pending ──▶ sending ──▶ delivered
 ///                  │  ▲
 ///                  ▼  │
-///                 retry ──▶ failed        missed (never attempted)
+///                 retry ──▶ failed        missed, bundled (never attempted)
 ///
 /// An entry is `sending` from the commit before an attempt to the commit after it; one found
 /// `sending` by a daemon that is not sending it was cut off by a crash, and is attempted again with
@@ -20,4 +20,7 @@ public enum OutboxState: String, Sendable, Hashable, CaseIterable, Codable {
     case failed
     /// Fell due while Tickler was down, longer ago than `catch_up` allows; never attempted.
     case missed
+    /// Carried by a digest (`digest/OWNER/YYYY-MM-DD`, in the row's `digest`): delivered with it,
+    /// never attempted on its own.
+    case bundled
 }

@@ -28,9 +28,11 @@ struct OutboxRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     var message: String?
     /// When the first attempt started: retries give up a fixed time after it.
     var firstAttemptAt: Int64?
+    /// For `bundled`: the key of the digest that carries it.
+    var digest: String?
 
     enum CodingKeys: String, CodingKey {
-        case key, rule, contact, channel, due, state, attempts, recipient, message
+        case key, rule, contact, channel, due, state, attempts, recipient, message, digest
         case nextAttemptAt = "next_attempt_at"
         case lastError = "last_error"
         case updatedAt = "updated_at"

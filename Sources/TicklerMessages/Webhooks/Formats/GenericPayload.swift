@@ -79,6 +79,8 @@ enum GenericPayload {
             ])
         case .every(let cycle, let start):
             return .object(["type": .string("every"), "cycle": .int(cycle), "start": instant(start)])
+        case .digest(let items):
+            return .object(["type": .string("digest"), "items": .array(items.map { .string($0.key) })])
         }
     }
 }

@@ -79,7 +79,7 @@ import TicklerTestSupport
         let expected: [String] = [
             "templates/digest.txt:3:13: error: unknown value 'contact.nmae'",
             "templates/digest.txt:3:13: note: did you mean 'contact.name'?",
-            "templates/digest.txt:3:30: error: 'items.days_until' is empty in these rules",
+            "templates/digest.txt:3:30: error: 'items.days_until' is empty in the items of other rules",
             "templates/digest.txt:3:30: note: 'days_until' has a value only in the items of 'date' rules; use it inside '{{#days_until}}…{{/days_until}}'",
             "templates/digest.txt:3:54: error: unknown value 'owner.nmae'",
             "templates/digest.txt:3:54: note: did you mean 'owner.name'?",

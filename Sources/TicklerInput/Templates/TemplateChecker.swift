@@ -253,7 +253,7 @@ struct TemplateChecker {
             else { return }
             let shown = vocabulary.isDigest ? tag.name : fullName
             diagnostics.error(
-                "'\(shown)' is empty \(empty)", at: tag.nameLocation,
+                "'\(fullName)' is empty \(empty)", at: tag.nameLocation,
                 notes: [
                     .init(reason + "; use it inside '\(tag.spelling("#", shown))…\(tag.spelling("/", shown))'")
                 ]

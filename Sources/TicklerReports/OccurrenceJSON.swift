@@ -109,6 +109,8 @@ enum OccurrenceJSON {
             var plainKey: Bool
             var endsInDay: Bool
             var recipientIsContact: Bool
+            /// Whether its entries may go into a digest (`digest: true`), and so carry `"digest"`.
+            var mayDigest: Bool
             /// Bytes a line may take besides its contact id and, for `after` rules, the event id.
             var bound: Int
         }
@@ -136,7 +138,8 @@ enum OccurrenceJSON {
                     betweenRecipientAndDue: add(", \"channel\": " + JSONText.quoted(rule.channel) + ", \"due\": "),
                     plainKey: plainIDs && text.endsInDay && text.name.withUnsafeBufferPointer(JSONText.isPlain),
                     endsInDay: text.endsInDay, recipientIsContact: rule.recipient == .contact,
-                    bound: 6 * (key + 2 * text.name.count + longestOwner + text.channel.count) + 160)
+                    mayDigest: scheduled.schedule.hasDigests && rule.digest,
+                    bound: 6 * (key + 2 * text.name.count + 2 * longestOwner + text.channel.count) + 200)
             }
             fixed = texts
         }
@@ -163,14 +166,14 @@ enum OccurrenceJSON {
             days: UnsafeBufferPointer<UInt8>, fixed: UnsafeBufferPointer<UInt8>, layouts: UnsafeBufferPointer<Layout>
         ) -> [UInt8] {
             var bound = 4
-            // Digests and the entries they carry are written from their `Occurrence` (few, in a
-            // listing of many).
-            var special: [Int: Occurrence] = [:]
-            for (position, entry) in entries.enumerated()
-            where scheduled.isDigest(entry) || (scheduled.schedule.hasDigests && scheduled.digest(of: entry) != nil) {
-                let occurrence = scheduled.occurrence(of: entry)
-                special[position] = occurrence
-                bound += 6 * (OccurrenceJSON.digestBound(occurrence) + occurrence.key.utf8.count) + 400
+            // A digest's line lists its items' keys, written from their entries.
+            for entry in entries where scheduled.isDigest(entry) {
+                bound += 6 * (entry.contactID.count + 2 * scheduled.digestChannel(entry).utf8.count) + 400
+                for item in scheduled.bundledEntries(of: entry) {
+                    let rule = scheduled.ruleTexts[Int(item.rule)]
+                    let event = rule.endsInDay ? 0 : scheduled.events.event(at: Int(item.event)).id.utf8.count + 24
+                    bound += 6 * (rule.name.count + item.contactID.count + event + 12) + 4
+                }
             }
             for entry in entries {
                 if scheduled.isDigest(entry) { continue }
@@ -184,19 +187,25 @@ enum OccurrenceJSON {
                 // The last instant written, and where: a listing has runs of lines due at one instant.
                 var last = (due: Int64.min, offset: Int32.min, at: 0..<0)
                 for (position, entry) in entries.enumerated() {
-                    if let occurrence = special[position] {
-                        writer.append(first + position == 0 ? "[\n  " : ",\n  ")
-                        writer.appendObjectStart(occurrence)
-                        writer.append(", \"to\": ")
-                        writer.appendQuoted(occurrence.to.rawValue)
-                        writer.append(", \"recipient\": ")
-                        writer.appendQuoted(occurrence.recipient)
-                        writer.append(", \"channel\": ")
-                        writer.appendQuoted(occurrence.channel)
+                    if scheduled.isDigest(entry) {
+                        writer.append(first + position == 0 ? "[\n  {\"key\": \"" : ",\n  {\"key\": \"")
+                        scheduled.forEachKeyPart(entry) { writer.appendEscaped($0) }
+                        writer.append(
+                            "\", \"rule\": \"digest\", \"contact\": null, \"to\": \"owner\", \"recipient\": \"")
+                        writer.appendEscaped(
+                            UnsafeBufferPointer(
+                                rebasing: ids[Int(entry.contactID.lowerBound)..<Int(entry.contactID.upperBound)]))
+                        writer.append("\", \"channel\": ")
+                        writer.appendQuoted(scheduled.digestChannel(entry))
                         writer.append(", \"due\": ")
-                        writer.appendTimestamp(occurrence.due, offset: occurrence.offset)
-                        writer.appendDigest(occurrence)
-                        writer.append("}")
+                        writer.appendTimestamp(entry.due, offset: Int(entry.offset))
+                        writer.append(", \"items\": [")
+                        for (index, item) in scheduled.bundledEntries(of: entry).enumerated() {
+                            writer.append(index == 0 ? "\"" : ", \"")
+                            scheduled.forEachKeyPart(item) { writer.appendEscaped($0) }
+                            writer.append(UInt8(ascii: "\""))
+                        }
+                        writer.append("]}")
                         continue
                     }
                     let layout = layouts[Int(entry.rule)]
@@ -231,12 +240,29 @@ enum OccurrenceJSON {
                         writer.appendTimestamp(entry.due, offset: Int(entry.offset))
                         last = (entry.due, entry.offset, start..<writer.count)
                     }
+                    if layout.mayDigest, let (owner, day) = scheduled.digest(of: entry) {
+                        // Owner ids and days need no escape.
+                        writer.append(", \"digest\": \"digest/")
+                        Self.withBytes(scheduled.schedule.ownerList[owner].id) { writer.append($0) }
+                        writer.append(UInt8(ascii: "/"))
+                        if let text = scheduled.dayTexts.range(of: day) {
+                            writer.append(UnsafeBufferPointer(rebasing: days[text]))
+                        } else {
+                            Self.withBytes(CivilDate(daysSinceEpoch: Int(day)).description) { writer.append($0) }
+                        }
+                        writer.append(UInt8(ascii: "\""))
+                    }
                     writer.append("}")
                 }
                 if first + entries.count == scheduled.entries.count { writer.append("\n]\n") }
                 precondition(writer.count <= bound, "the JSON bound is too small")
                 count = writer.count
             }
+        }
+
+        private static func withBytes(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+            var text = text
+            text.withUTF8(body)
         }
 
         private func appendContactID(_ id: UnsafeBufferPointer<UInt8>, to writer: inout Writer) {

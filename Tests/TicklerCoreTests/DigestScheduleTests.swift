@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TicklerCore
+@testable import TicklerReports
 
 @Suite struct DigestScheduleTests {
     typealias F = ScheduleFixture
@@ -132,5 +133,23 @@ import Testing
         #expect(items.map(\.key) == ["early/c/2026-11-25", "late/c/2026-11-25"])
         #expect(fixture.schedule.digest("digest/li.na/2026-11-26", history: Schedule.History(), now: now) == nil)
         #expect(fixture.schedule.digest("digest/plain/2026-11-25", history: Schedule.History(), now: now) == nil)
+    }
+
+    @Test func theListingsJSONFromEntriesIsTheJSONOfItsOccurrences() throws {
+        let fixture = try F(
+            rules: """
+                  - { name: early, date: birthday, at: "07:00", to: owner, channel: out, template: t, digest: true }
+                  - { name: esc, date: birthday, to: manager, channel: out, template: t, digest: true }
+                  - { name: alone, date: birthday, to: contact, channel: out, template: t }
+                """,
+            contacts: "- { id: c, owner: li.na, birthday: 1980-11-25 }\n- { id: d, owner: ny, birthday: 1980-11-26 }",
+            owners: Self.owners)
+        let start = try #require(Timestamp.parse("2026-11-20T00:00:00+08:00"))
+        let scheduled = fixture.schedule.scheduled(in: start..<(start + 30 * 86_400), history: .init(), now: start)
+        let fast = String(decoding: OccurrenceJSON.utf8(scheduled), as: UTF8.self)
+        #expect(fast == OccurrenceJSON.render(scheduled.occurrences))
+        #expect(fast.contains(#""key": "digest/li.na/2026-11-25", "rule": "digest", "contact": null"#))
+        #expect(fast.contains(#""due": "2026-11-25T07:00:00+08:00", "digest": "digest/li.na/2026-11-25"}"#))
+        #expect(fast.contains(#""items": ["early/c/2026-11-25"]"#))
     }
 }

@@ -12,7 +12,9 @@
 # Measured: `upcoming --days 366 --format json --now T` (RUNS runs each, best and median wall time,
 # peak RSS, and the lines written) and the daemon's start-up, spawn to its `started` line, in
 # alternating rounds (bench/daemon-startup.py with the two configurations). Goal: calendar within
-# 1.2 × base for both.
+# 1.2 × base for both. Then a digest of 500 items (500 contacts of one owner, all with a birthday
+# heads-up the same day) through `TICKLER_TIMINGS=1 tickler render digest`, whose `render` phase is
+# the rendering alone (RUNS runs). Goal: ≤ 10 ms.
 #
 #   bench/calendar.sh [CONTACTS] [OWNERS]     # default 1000000 1000
 #
@@ -110,3 +112,32 @@ PY
 echo "==> Daemon start-up, calendar (A) against base (B), $runs rounds"
 python3 "$root/bench/daemon-startup.py" "$work/calendar/tickler.yaml,$work/base/tickler.yaml" "$runs" \
     "$tickler" "$tickler"
+
+echo "==> A digest of 500 items: tickler render digest ($runs runs, the render phase)"
+mkdir -p "$work/digest/templates"
+cp "$root/templates/digest.txt" "$work/digest/templates/digest.txt"
+echo '{{contact.name}} 的生日是 {{date}}。' >"$work/digest/templates/birthday-heads-up.txt"
+cat >"$work/digest/tickler.yaml" <<EOT
+timezone: Asia/Shanghai
+state: tickler.sqlite
+contacts: [contacts.yaml]
+templates: templates
+owners:
+  li.na: { name: 李娜, email: li.na@example.com, digest: { at: "08:30", channel: outbox, template: digest } }
+channels:
+  outbox: { type: file, path: outbox, format: json }
+rules:
+  - { name: birthday-heads-up, date: birthday, before: [3d], to: owner, channel: outbox, template: birthday-heads-up,
+      digest: true }
+EOT
+python3 - "$work/digest/contacts.yaml" <<'PY'
+import sys
+with open(sys.argv[1], "w") as out:
+    for n in range(1, 501):
+        out.write("- { id: c%03d, name: 客户%03d, phone: '+86 138 0000 %04d', birthday: --03-14, owner: li.na }\n" % (n, n, n))
+PY
+for _ in $(seq "$runs"); do
+    TICKLER_TIMINGS=1 "$tickler" render digest li.na --config "$work/digest/tickler.yaml" \
+        --now 2027-03-01T00:00:00+08:00 2>&1 >"$work/digest/out.txt" | grep 'timing: render' || true
+done
+echo "    $(grep -c '^- ' "$work/digest/out.txt") items in the digest"

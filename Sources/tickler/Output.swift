@@ -30,4 +30,9 @@ enum Output {
         }
         FileHandle.standardError.write(Data(text.utf8))
     }
+
+    /// `tickler: note: message`: something the user should know that is not a problem.
+    static func printNote(_ message: String) {
+        FileHandle.standardError.write(Data("tickler: note: \(message)\n".utf8))
+    }
 }

@@ -15,10 +15,12 @@ struct RenderCommand: ParsableCommand {
         discussion: """
             Finds the next occurrence of RULE for CONTACT after --now (default: now) and renders its \
             template with every value, in the recipient's language. A value the template needs that \
-            this contact lacks is an error naming both.
+            this contact lacks is an error naming both. `render digest OWNER` renders the owner's next \
+            digest, with every item due for them that day.
 
             Example:
               tickler render birthday-greeting acme-zhang --config etc/tickler.yaml
+              tickler render digest li.na --config etc/tickler.yaml
             """
     )
 
@@ -27,7 +29,7 @@ struct RenderCommand: ParsableCommand {
     @Argument(help: "The rule's name.")
     var rule: String
 
-    @Argument(help: "The contact's id.")
+    @Argument(help: "The contact's id (for 'digest': the owner's).")
     var contact: String
 
     @Option(help: ArgumentHelp("The instant to look from, RFC 3339 (default: now).", valueName: "time"))
@@ -39,8 +41,14 @@ struct RenderCommand: ParsableCommand {
     func run() throws {
         // Every problem with the arguments is reported before the command stops.
         let start = Clock.instant(now)
-        let session = try Session.load(options)
+        let timings = PhaseTimings()
+        defer { timings.report() }
+        let session = try Session.load(options, timings: timings)
         let config = session.workspace.config
+        if self.rule == Schedule.digestRule {
+            guard let start else { throw ExitCode(1) }
+            return try renderDigest(session, owner: contact, from: start, timings: timings)
+        }
         let rule = config.rules.first { $0.name == self.rule }
         if rule == nil {
             Output.printError(
@@ -77,9 +85,25 @@ struct RenderCommand: ParsableCommand {
                 notes: [.init(Self.reason(rule, session.schedule.contacts[index], config: config, history: history))])
             throw ExitCode(1)
         }
+        if rule.digest, next.to != .contact, config.owners[next.recipient]?.digest != nil {
+            let day = CivilDate(daysSinceEpoch: Int((next.due + Int64(next.offset)).floorDiv(86_400)))
+            let key = Schedule.digestKey(owner: next.recipient, day: day)
+            Output.printNote(
+                "rule '\(rule.name)' goes in \(next.recipient)'s digest: this message is not sent on its own but "
+                    + "listed in \(key) (tickler render digest \(next.recipient))")
+        }
+        timings.end("plan")
+        try show(next, session: session, timings: timings)
+    }
+
+    /// Renders `occurrence` and prints it, readable or (`--raw`) as the channel would send it.
+    func show(_ occurrence: Occurrence, session: Session, timings: PhaseTimings) throws {
+        let config = session.workspace.config
+        let next = occurrence
         var renderer = MessageRenderer(workspace: session.workspace, schedule: session.schedule)
         renderer.unsubscribeLinks = try unsubscribeLinks(session)
         let (message, diagnostics) = renderer.render(next)
+        timings.end("render")
         guard let message else {
             Output.printDiagnostics(diagnostics)
             throw ExitCode(1)

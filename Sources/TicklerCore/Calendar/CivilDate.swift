@@ -28,9 +28,13 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     public func adding(days: Int) -> CivilDate { CivilDate(daysSinceEpoch: daysSinceEpoch + days) }
 
     /// ISO weekday: 1 = Monday … 7 = Sunday.
-    public var weekday: Int {
+    public var weekday: Int { Self.weekday(ofDay: daysSinceEpoch) }
+
+    /// The ISO weekday of a day given as days since 1970-01-01, without making its date.
+    @inlinable
+    public static func weekday(ofDay day: Int) -> Int {
         // 1970-01-01 was a Thursday (ISO 4).
-        let shifted = (daysSinceEpoch + 3) % 7
+        let shifted = (day + 3) % 7
         return (shifted < 0 ? shifted + 7 : shifted) + 1
     }
 

@@ -15,7 +15,7 @@ extension HolidayCalendar {
         var current = day
         var remaining = count
         if remaining == 0 {
-            while !isWorkday(current, weekday: CivilDate(daysSinceEpoch: current).weekday, in: calendar),
+            while !isWorkday(current, weekday: CivilDate.weekday(ofDay: current), in: calendar),
                 current - day < 366
             {
                 current += 1
@@ -26,7 +26,7 @@ extension HolidayCalendar {
         var scanned = 0
         while remaining > 0, scanned < 366 {
             current += 1
-            if isWorkday(current, weekday: CivilDate(daysSinceEpoch: current).weekday, in: calendar) {
+            if isWorkday(current, weekday: CivilDate.weekday(ofDay: current), in: calendar) {
                 remaining -= 1
                 scanned = 0
             } else {

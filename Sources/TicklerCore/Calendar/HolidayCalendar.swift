@@ -91,7 +91,7 @@ public struct HolidayCalendar: Sendable, Hashable {
     public func isWorkday(day: Int) -> Bool {
         let number = entry(day)
         if number != 0 { return number < 0 }
-        return CivilDate(daysSinceEpoch: day).weekday <= 5
+        return CivilDate.weekday(ofDay: day) <= 5
     }
 
     /// The first day the data speaks for: January 1 of the earliest year a holiday or a make-up

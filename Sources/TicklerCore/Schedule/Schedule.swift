@@ -221,18 +221,18 @@ public struct Schedule: Sendable {
     /// owner's.
     func audience(of rule: Rule, for index: Int, made: Made = Made(rule: 0)) -> Audience? {
         guard let owner = audienceOwner(rule.recipient, for: index) else { return nil }
-        if owner >= 0 {
-            return Audience(
-                contact: index, zone: ownerList[owner].zone, calendar: ownerList[owner].calendar, made: made)
-        }
-        let contactOwner = Int(contactOwners[index])
-        let calendar = contactOwner >= 0 ? ownerList[contactOwner].calendar : defaultCalendar
-        return Audience(contact: index, zone: contactZone(index), calendar: calendar, made: made)
+        let zone = owner >= 0 ? ownerList[owner].zone : contactZone(index)
+        return Audience(contact: index, zone: zone, calendar: calendar(ofAudience: owner, for: index), made: made)
     }
 
     /// The calendar of the person a rule's reminder for a contact goes to (for `holiday.name`).
     public func audienceCalendar(_ recipient: Rule.Recipient, for index: Int) -> HolidayCalendar? {
-        guard let owner = audienceOwner(recipient, for: index) else { return nil }
+        audienceOwner(recipient, for: index).flatMap { calendar(ofAudience: $0, for: index) }
+    }
+
+    /// The calendar of `owner`, an answer of ``audienceOwner(_:for:)``: that owner's, or for the
+    /// contact itself (-1) its owner's, else the configuration's.
+    private func calendar(ofAudience owner: Int, for index: Int) -> HolidayCalendar? {
         if owner >= 0 { return ownerList[owner].calendar }
         let contactOwner = Int(contactOwners[index])
         return contactOwner >= 0 ? ownerList[contactOwner].calendar : defaultCalendar

@@ -23,4 +23,18 @@ extension SourceText {
             return nil
         }
     }
+
+    /// ``read(_:from:missing:diagnostics:)`` for a file the configuration names (a contacts or a
+    /// calendar file, `what`): a missing one is reported where the configuration names it.
+    public static func read(
+        listed file: SourcePath, _ what: String, from reader: SourceReader, diagnostics: inout Diagnostics
+    ) -> SourceText? {
+        read(
+            file.path, from: reader,
+            missing: { path in
+                .error(
+                    "\(what) '\(path)' does not exist", at: file.location,
+                    notes: [.init("paths in the configuration are relative to the configuration file's directory")])
+            }, diagnostics: &diagnostics)
+    }
 }

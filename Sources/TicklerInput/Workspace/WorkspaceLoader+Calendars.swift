@@ -8,16 +8,7 @@ extension WorkspaceLoader {
     {
         var calendars: [String: HolidayCalendar] = [:]
         for (name, file) in config.calendarFiles.sorted(by: { $0.key < $1.key }) {
-            guard
-                let source = SourceText.read(
-                    file.path, from: reader,
-                    missing: { path in
-                        .error(
-                            "calendar file '\(path)' does not exist", at: file.location,
-                            notes: [
-                                .init("paths in the configuration are relative to the configuration file's directory")
-                            ])
-                    }, diagnostics: &diagnostics)
+            guard let source = SourceText.read(listed: file, "calendar file", from: reader, diagnostics: &diagnostics)
             else { continue }
             let (calendar, fileDiagnostics) =
                 switch CalendarFileFormat(path: file.path) {

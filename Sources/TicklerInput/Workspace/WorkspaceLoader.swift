@@ -77,14 +77,7 @@ public enum WorkspaceLoader {
             var fileDiagnostics = Diagnostics()
             guard
                 let source = SourceText.read(
-                    file.path, from: reader,
-                    missing: { path in
-                        .error(
-                            "contacts file '\(path)' does not exist", at: file.location,
-                            notes: [
-                                .init("paths in the configuration are relative to the configuration file's directory")
-                            ])
-                    }, diagnostics: &fileDiagnostics)
+                    listed: file, "contacts file", from: reader, diagnostics: &fileDiagnostics)
             else { return ([], fileDiagnostics) }
             let (contacts, parseDiagnostics) = ContactsParser.parse(source, context: context)
             fileDiagnostics.append(contentsOf: parseDiagnostics)

@@ -92,6 +92,8 @@ enum OccurrenceJSON {
         /// The texts of every rule's `Layout`, one after another.
         let fixed: [UInt8]
         let layouts: [Layout]
+        /// Each owner's id (by index in `schedule.ownerList`), escaped, in `fixed`.
+        let ownerIDs: [Range<Int>]
 
         /// What a line of a rule's entry holds besides its values, as ranges in `fixed`, escaped
         /// once here.
@@ -140,6 +142,11 @@ enum OccurrenceJSON {
                     endsInDay: text.endsInDay, recipientIsContact: rule.recipient == .contact,
                     mayDigest: scheduled.schedule.hasDigests && rule.digest,
                     bound: 6 * (key + 2 * text.name.count + 2 * longestOwner + text.channel.count) + 200)
+            }
+            ownerIDs = scheduled.schedule.ownerList.map { owner in
+                let start = texts.count
+                Self.withBytes(owner.id) { JSONText.escape($0) { texts.append(contentsOf: $0) } }
+                return start..<texts.count
             }
             fixed = texts
         }
@@ -202,7 +209,7 @@ enum OccurrenceJSON {
                         writer.append(", \"items\": [")
                         for (index, item) in scheduled.bundledEntries(of: entry).enumerated() {
                             writer.append(index == 0 ? "\"" : ", \"")
-                            scheduled.forEachKeyPart(item) { writer.appendEscaped($0) }
+                            appendKey(item, layouts[Int(item.rule)], ids: ids, days: days, fixed: fixed, to: &writer)
                             writer.append(UInt8(ascii: "\""))
                         }
                         writer.append("]}")
@@ -212,26 +219,17 @@ enum OccurrenceJSON {
                     let id = UnsafeBufferPointer(
                         rebasing: ids[Int(entry.contactID.lowerBound)..<Int(entry.contactID.upperBound)])
                     writer.append(first + position == 0 ? "[\n  {\"key\": \"" : ",\n  {\"key\": \"")
-                    if layout.plainKey, let day = scheduled.dayTexts.range(of: entry.day) {
-                        writer.append(UnsafeBufferPointer(rebasing: fixed[layout.keyPrefix]))
-                        writer.append(id)
-                        writer.append(UInt8(ascii: "/"))
-                        writer.append(UnsafeBufferPointer(rebasing: days[day]))
-                    } else {
-                        scheduled.forEachKeyPart(entry) { writer.appendEscaped($0) }
-                    }
+                    appendKey(entry, layout, ids: ids, days: days, fixed: fixed, to: &writer)
                     writer.append(UnsafeBufferPointer(rebasing: fixed[layout.betweenKeyAndContact]))
                     appendContactID(id, to: &writer)
                     writer.append(UnsafeBufferPointer(rebasing: fixed[layout.betweenContactAndRecipient]))
+                    writer.append(UInt8(ascii: "\""))
                     if layout.recipientIsContact {
-                        writer.append(UInt8(ascii: "\""))
                         appendContactID(id, to: &writer)
-                        writer.append(UInt8(ascii: "\""))
-                    } else {
-                        let rule = scheduled.rules[Int(entry.rule)]
-                        writer.appendQuoted(
-                            scheduled.schedule.audienceID(rule.recipient, for: Int(entry.contact)) ?? "")
+                    } else if entry.recipient >= 0 {
+                        writer.append(UnsafeBufferPointer(rebasing: fixed[ownerIDs[Int(entry.recipient)]]))
                     }
+                    writer.append(UInt8(ascii: "\""))
                     writer.append(UnsafeBufferPointer(rebasing: fixed[layout.betweenRecipientAndDue]))
                     if entry.due == last.due, entry.offset == last.offset {
                         writer.append(UnsafeBufferPointer(rebasing: UnsafeBufferPointer(buffer)[last.at]))
@@ -241,9 +239,8 @@ enum OccurrenceJSON {
                         last = (entry.due, entry.offset, start..<writer.count)
                     }
                     if layout.mayDigest, let (owner, day) = scheduled.digest(of: entry) {
-                        // Owner ids and days need no escape.
                         writer.append(", \"digest\": \"digest/")
-                        Self.withBytes(scheduled.schedule.ownerList[owner].id) { writer.append($0) }
+                        writer.append(UnsafeBufferPointer(rebasing: fixed[ownerIDs[owner]]))
                         writer.append(UInt8(ascii: "/"))
                         if let text = scheduled.dayTexts.range(of: day) {
                             writer.append(UnsafeBufferPointer(rebasing: days[text]))
@@ -257,6 +254,24 @@ enum OccurrenceJSON {
                 if first + entries.count == scheduled.entries.count { writer.append("\n]\n") }
                 precondition(writer.count <= bound, "the JSON bound is too small")
                 count = writer.count
+            }
+        }
+
+        /// The entry's key, escaped: copied together from its parts when it needs no escape.
+        @inline(__always)
+        private func appendKey(
+            _ entry: ScheduledOccurrences.Entry, _ layout: Layout, ids: UnsafeBufferPointer<UInt8>,
+            days: UnsafeBufferPointer<UInt8>, fixed: UnsafeBufferPointer<UInt8>, to writer: inout Writer
+        ) {
+            if layout.plainKey, let day = scheduled.dayTexts.range(of: entry.day) {
+                writer.append(UnsafeBufferPointer(rebasing: fixed[layout.keyPrefix]))
+                writer.append(
+                    UnsafeBufferPointer(
+                        rebasing: ids[Int(entry.contactID.lowerBound)..<Int(entry.contactID.upperBound)]))
+                writer.append(UInt8(ascii: "/"))
+                writer.append(UnsafeBufferPointer(rebasing: days[day]))
+            } else {
+                scheduled.forEachKeyPart(entry) { writer.appendEscaped($0) }
             }
         }
 

@@ -22,8 +22,11 @@ public enum ReportQueries {
         var scheduled = schedule.scheduled(in: range, history: history, now: now)
         if let only { scheduled.keepOnly(contacts: only) }
         phaseEnded("compute")
-        if let store, !scheduled.keys.isEmpty {
+        if let store, !scheduled.entries.isEmpty {
             scheduled.removeAll(keys: try store.deliveredKeys(among: scheduled.keys))
+            // What became due for a day after its digest went out goes on its own.
+            let digests = scheduled.digestKeysNotListed
+            if !digests.isEmpty { scheduled.markGone(digests: try store.outboxKeys(among: Array(digests))) }
         }
         phaseEnded("delivered")
         return scheduled

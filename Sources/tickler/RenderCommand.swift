@@ -102,6 +102,8 @@ struct RenderCommand: ParsableCommand {
         let next = occurrence
         var renderer = MessageRenderer(workspace: session.workspace, schedule: session.schedule)
         renderer.unsubscribeLinks = try unsubscribeLinks(session)
+        // Made once per configuration in the daemon: a phase of its own, apart from the rendering.
+        timings.end("renderer")
         let (message, diagnostics) = renderer.render(next)
         timings.end("render")
         guard let message else {

@@ -1,4 +1,6 @@
 import Testing
+import TicklerStore
+import TicklerTestSupport
 
 @testable import TicklerCore
 @testable import TicklerReports
@@ -63,6 +65,39 @@ import Testing
             try listing(fixture, from: "2026-11-25T10:00:00+08:00", hours: 12) == [
                 "late/c/2026-11-25 2026-11-25T15:00:00+08:00 > digest/li.na/2026-11-25"
             ])
+    }
+
+    @Test func whatBecomesDueAfterItsDigestWentOutIsListedOnItsOwn() throws {
+        // A purchase recorded at 09:00, after the 08:30 digest went out: its 15:00 thank-you goes on
+        // its own, as the daemon sends it. Before the digest is in the outbox, it is still the digest's.
+        let fixture = try F(
+            rules: """
+                  - { name: thanks, after: purchase, delay: 6h, to: owner, channel: out, template: t, digest: true }
+                """,
+            contacts: "- { id: c, owner: li.na }", owners: Self.owners)
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore.open(path: directory.path("tickler.sqlite"))
+        let now = try #require(Timestamp.parse("2026-11-25T10:00:00+08:00"))
+        let bought = try #require(Timestamp.parse("2026-11-25T09:00:00+08:00"))
+        _ = try store.recordEvents(
+            [EventBatch(source: "test", events: [IncomingEvent(contact: "c", type: "purchase", at: bought)])],
+            recordedAt: now)
+        func listed() throws -> [String] {
+            let scheduled = try ReportQueries.upcoming(
+                fixture.schedule, store: store, in: now..<(now + 86_400), now: now, only: nil)
+            return scheduled.entries.map { "\(scheduled.key($0)) \(scheduled.digestKey(of: $0) ?? "on its own")" }
+        }
+        let before = try listed()
+        #expect(before.count == 1 && before[0].hasSuffix(" digest/li.na/2026-11-25"))
+        let digest = try #require(Timestamp.parse("2026-11-25T08:30:00+08:00"))
+        _ = try store.enqueue(
+            [
+                OutboxItem(
+                    key: "digest/li.na/2026-11-25", rule: "digest", contact: "", channel: "out", due: digest,
+                    to: .owner, recipient: "li.na", message: nil, state: .missed(reason: "for the test"))
+            ], at: digest)
+        let after = try listed()
+        #expect(after.count == 1 && after[0].hasSuffix(" on its own") && after[0].hasPrefix("thanks/c/"))
     }
 
     @Test func theDayIsTheOwnersDayOfTheDueInstantOnADSTDay() throws {

@@ -13,8 +13,7 @@ extension Window {
     /// Spans on `workdays` or `holidays` open on the days `calendar` (the recipient's) says; without a
     /// calendar Monday to Friday are the working days and there are no holidays.
     public func nextOpening(atOrAfter instant: Int64, in zone: ZoneRules, calendar: HolidayCalendar? = nil) -> Int64 {
-        let today = zone.localDate(at: instant)
-        let todayNumber = today.daysSinceEpoch
+        let today = zone.localDay(at: instant)
         var earliest: Int64?
         // Yesterday's spans may cross midnight into today. Every span of a later day opens after every span
         // of an earlier one, so the first later day with a span settles it; each weekday has one within 7,
@@ -22,12 +21,17 @@ extension Window {
         let lastOffset = Int(maximumDeferral / 86_400)
         for offset in -1...lastOffset {
             if offset > 0, earliest != nil { break }
-            let day = CivilDate(daysSinceEpoch: todayNumber + offset)
-            let weekday = day.weekday
-            for span in spans where span.starts(onDay: todayNumber + offset, weekday: weekday, calendar: calendar) {
-                let opening = zone.instant(on: day, minuteOfDay: span.start.minutes)
+            let day = today + offset
+            let weekday = CivilDate.weekday(ofDay: day)
+            let midnight = Int64(day) * 86_400
+            // Yesterday's spans matter only when they run into today.
+            for span in spans
+            where (offset >= 0 || span.crossesMidnight)
+                && span.starts(onDay: day, weekday: weekday, calendar: calendar)
+            {
+                let opening = zone.instant(localSeconds: midnight + Int64(span.start.minutes) * 60)
                 let closing = zone.instant(
-                    on: span.crossesMidnight ? day.adding(days: 1) : day, minuteOfDay: span.end.minutes)
+                    localSeconds: midnight + (span.crossesMidnight ? 86_400 : 0) + Int64(span.end.minutes) * 60)
                 // A span lost in a spring-forward gap (02:00-03:00 that day) is empty: it does not open.
                 guard opening < closing else { continue }
                 if opening <= instant, instant < closing { return instant }

@@ -40,6 +40,13 @@ public struct Rule: Sendable, Hashable {
         self.digest = digest
     }
 
+    /// Whether the rule reads working days: a `workdays` (or `holidays`) window, or a delay in `wd`.
+    public var readsWorkdays: Bool {
+        if window?.followsCalendar == true { return true }
+        if case .after(let trigger) = trigger, trigger.delay.unit == .workdays { return true }
+        return false
+    }
+
     /// `to:` — who the reminder goes to.
     public enum Recipient: String, Sendable, Hashable, CaseIterable, Codable {
         case contact

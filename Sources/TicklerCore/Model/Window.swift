@@ -9,7 +9,11 @@ public struct Window: Sendable, Hashable, CustomStringConvertible {
         public var start: TimeOfDay
         public var end: TimeOfDay
         /// ISO weekdays the span starts on: 1 = Monday … 7 = Sunday (unused with `calendarDays`).
-        public var weekdays: Set<Int>
+        public var weekdays: Set<Int> { Set((1...7).filter { weekdayBits & 1 << $0 != 0 }) }
+        /// `weekdays` as bits (bit n for weekday n): a span holds nothing to count references of,
+        /// and a look-up is a shift.
+        @usableFromInline
+        var weekdayBits: UInt8
         /// `workdays` or `holidays`: the span starts on the days the recipient's calendar says, not
         /// on weekdays.
         public var calendarDays: CalendarDays?
@@ -17,7 +21,7 @@ public struct Window: Sendable, Hashable, CustomStringConvertible {
         public init(start: TimeOfDay, end: TimeOfDay, weekdays: Set<Int>, calendarDays: CalendarDays? = nil) {
             self.start = start
             self.end = end
-            self.weekdays = calendarDays == nil ? weekdays : []
+            weekdayBits = calendarDays == nil ? weekdays.reduce(0) { $0 | 1 << UInt8($1 & 7) } : 0
             self.calendarDays = calendarDays
         }
 
@@ -28,7 +32,7 @@ public struct Window: Sendable, Hashable, CustomStringConvertible {
         @inlinable
         public func starts(onDay day: Int, weekday: Int, calendar: HolidayCalendar?) -> Bool {
             switch calendarDays {
-            case nil: weekdays.contains(weekday)
+            case nil: weekdayBits & 1 << UInt8(weekday & 7) != 0
             case .workdays: HolidayCalendar.isWorkday(day, weekday: weekday, in: calendar)
             case .holidays: calendar?.isHoliday(day: day) ?? false
             }

@@ -26,7 +26,7 @@ extension Schedule {
     /// more on each side, so that a digest due in `range` finds every occurrence of its day (which
     /// may fall due before or after the range).
     func digestSpan(of rule: Rule, for range: Range<Int64>) -> Range<Int64> {
-        guard hasDigests, rule.digest, rule.recipient != .contact else { return range }
+        guard mayDigest(rule) else { return range }
         return (range.lowerBound - Self.digestMargin)..<(range.upperBound + Self.digestMargin)
     }
 
@@ -34,20 +34,15 @@ extension Schedule {
     /// (25 on a DST day) and `at` lies within it; two days cover both.
     static let digestMargin: Int64 = 2 * 86_400
 
-    /// The index in `ownerList` of the person whose digest carries an occurrence of `rule` for the
-    /// contact at `contact`, or `nil` when it goes out on its own.
-    func digestRecipient(_ rule: Rule, contact: Int) -> Int? {
-        guard hasDigests, rule.digest, rule.recipient != .contact,
-            let owner = audienceOwner(rule.recipient, for: contact), owner >= 0, ownerDigests[owner] != nil
-        else { return nil }
-        return owner
-    }
+    /// Whether occurrences of `rule` may go in a digest: it says `digest: true`, goes to an owner or
+    /// a manager, and some owner has `digest:` settings.
+    func mayDigest(_ rule: Rule) -> Bool { hasDigests && rule.digest && rule.recipient != .contact }
 
     /// The due instant of the digest of the owner at `owner` (in `ownerList`) on day `day` (days since
     /// 1970-01-01, the owner's calendar), and the owner's offset then.
     func digestDue(owner: Int, day: Int) -> (instant: Int64, offset: Int) {
-        let at = ownerDigests[owner]?.at ?? Self.nineAM
-        return ownerList[owner].zone.instantAndOffset(localSeconds: Int64(day) * 86_400 + Int64(at.minutes) * 60)
+        let at = ownerDigestAt[owner] >= 0 ? Int64(ownerDigestAt[owner]) : Int64(Self.nineAM.minutes)
+        return ownerList[owner].zone.instantAndOffset(localSeconds: Int64(day) * 86_400 + at * 60)
     }
 
     /// The digest occurrence of `owner` (an owner id) on `day` carrying `items`; `nil` when the

@@ -26,6 +26,9 @@ public struct Schedule: Sendable {
     public let chineseCalendar = ChineseCalendar()
     /// The `digest:` settings of each owner, by index in `ownerList` (`Schedule+Digest.swift`).
     public let ownerDigests: [Owner.Digest?]
+    /// Each owner's digest `at` in minutes after midnight, -1 without `digest:` settings: asked
+    /// once per occurrence, without copying the settings.
+    let ownerDigestAt: [Int32]
     /// Whether some rule has `digest: true` and some owner `digest:` settings.
     public let hasDigests: Bool
 
@@ -103,6 +106,7 @@ public struct Schedule: Sendable {
             concatenating: zip(parts, renumbered).map { part, numbers in part.zones.map { numbers[Int($0)] } })
         contactOwners = Array(concatenating: parts.map(\.owners))
         ownerDigests = ownerList.map { config.owners[$0.id]?.digest }
+        ownerDigestAt = ownerDigests.map { $0.map { Int32($0.at.minutes) } ?? -1 }
         hasDigests = config.rules.contains(where: \.digest) && ownerDigests.contains { $0 != nil }
     }
 
@@ -132,12 +136,20 @@ public struct Schedule: Sendable {
     public func scheduled(in range: Range<Int64>, history: History, now: Int64) -> ScheduledOccurrences {
         let held = unsubscribedContacts(history.events)
         var parts: [ScheduledOccurrences.Part] = []
+        var digestItems = 0
         for (index, rule) in config.rules.enumerated() {
-            parts += entryParts(
+            let made = entryParts(
                 of: rule, number: index, in: digestSpan(of: rule, for: range), history: history, now: now,
                 contactIndices: nil, held: held)
+            if mayDigest(rule) { digestItems += made.reduce(0) { $0 + $1.entries.count } }
+            parts += made
         }
-        var scheduled = ScheduledOccurrences(schedule: self, rules: config.rules, events: history.events, parts: parts)
+        // At most one digest per person and day, and one per occurrence that may go in one.
+        let digestRoom =
+            hasDigests
+            ? min(digestItems, ownerList.count * (Int((range.upperBound - range.lowerBound) / 86_400) + 2)) : 0
+        var scheduled = ScheduledOccurrences(
+            schedule: self, rules: config.rules, events: history.events, parts: parts, room: digestRoom)
         if hasDigests { scheduled.addDigests(in: range) }
         scheduled.sort()
         if hasDigests { scheduled.bundleDigests(in: range) }
@@ -170,7 +182,7 @@ public struct Schedule: Sendable {
                 nil
             }
         let filtered = !rule.filter.conditions.isEmpty
-        let made = Made(rule: Int16(number))
+        let made = Made(rule: Int16(number), readsWorkdays: rule.readsWorkdays)
         let held = rule.recipient == .contact ? held : nil
         return lanes.map(slices) { slice -> ScheduledOccurrences.Part in
             var part = ScheduledOccurrences.Part()
@@ -203,14 +215,18 @@ public struct Schedule: Sendable {
         }.filter { !$0.entries.isEmpty || !$0.heldBack.isEmpty }
     }
 
-    /// Which rule the entries being made belong to.
+    /// Which rule the entries being made belong to, and whether it reads the recipient's calendar.
     struct Made {
         var rule: Int16
+        var readsWorkdays = false
     }
 
-    /// The contact an occurrence is for, and the zone and calendar of the person it goes to.
+    /// The contact an occurrence is for, and the zone and calendar of the person it goes to (the
+    /// calendar only for a rule that reads working days).
     struct Audience {
         var contact: Int
+        /// The person's index in `ownerList`; -1 for the contact.
+        var owner: Int
         var zone: ZoneRules
         var calendar: HolidayCalendar?
         var made: Made
@@ -219,10 +235,11 @@ public struct Schedule: Sendable {
     /// The person a rule's reminder for a contact goes to; `nil` when there is nobody (no owner, or
     /// an owner without a manager) — `tickler check` warns about those. A contact's calendar is its
     /// owner's.
-    func audience(of rule: Rule, for index: Int, made: Made = Made(rule: 0)) -> Audience? {
+    func audience(of rule: Rule, for index: Int, made: Made) -> Audience? {
         guard let owner = audienceOwner(rule.recipient, for: index) else { return nil }
         let zone = owner >= 0 ? ownerList[owner].zone : contactZone(index)
-        return Audience(contact: index, zone: zone, calendar: calendar(ofAudience: owner, for: index), made: made)
+        let calendar = made.readsWorkdays ? calendar(ofAudience: owner, for: index) : nil
+        return Audience(contact: index, owner: owner, zone: zone, calendar: calendar, made: made)
     }
 
     /// The calendar of the person a rule's reminder for a contact goes to (for `holiday.name`).
@@ -290,7 +307,8 @@ public struct Schedule: Sendable {
     ) -> ScheduledOccurrences.Entry {
         ScheduledOccurrences.Entry(
             due: due, base: base, number: number, contact: Int32(audience.contact), day: Int32(day),
-            event: Int32(event), offset: Int32(offset ?? audience.zone.offset(at: due)), rule: audience.made.rule)
+            event: Int32(event), offset: Int32(offset ?? audience.zone.offset(at: due)), rule: audience.made.rule,
+            recipient: Int32(audience.owner))
     }
 
     static let nineAM = TimeOfDay(hour: 9, minute: 0)

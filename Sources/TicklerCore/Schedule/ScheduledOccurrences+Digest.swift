@@ -20,16 +20,52 @@ extension ScheduledOccurrences {
     /// calendar) of the digest that carries the entry, or `nil` when it goes out on its own.
     @inline(__always)
     public func digest(of entry: Entry) -> (owner: Int, day: Int32)? {
-        guard schedule.hasDigests, !isDigest(entry), rules[Int(entry.rule)].digest,
-            let owner = schedule.digestRecipient(rules[Int(entry.rule)], contact: Int(entry.contact))
+        guard mayDigest[Int(entry.rule)], entry.recipient >= 0, schedule.ownerDigestAt[Int(entry.recipient)] >= 0
         else { return nil }
-        return (owner, Int32((entry.due + Int64(entry.offset)).floorDiv(86_400)))
+        let day = Int32((entry.due + Int64(entry.offset)).floorDiv(86_400))
+        if !digestsGone.isEmpty, digestsGone.contains(Self.digestNumber(owner: Int(entry.recipient), day: day)) {
+            return nil
+        }
+        return (Int(entry.recipient), day)
     }
 
     /// `digest/OWNER/YYYY-MM-DD` of the digest that carries the entry, if one does.
     public func digestKey(of entry: Entry) -> String? {
         guard let (owner, day) = digest(of: entry) else { return nil }
         return Schedule.digestKey(owner: schedule.ownerList[owner].id, day: CivilDate(daysSinceEpoch: Int(day)))
+    }
+
+    /// (owner, day) as one number, for ``digestsGone``.
+    static func digestNumber(owner: Int, day: Int32) -> Int64 { Int64(owner) << 32 | Int64(UInt32(bitPattern: day)) }
+
+    /// The keys of the digests that would carry entries of the listing but are not in it
+    /// themselves (due before the range, or after it): whether they went out already is for the
+    /// store to say (``markGone(digests:)``).
+    public var digestKeysNotListed: Set<String> {
+        guard schedule.hasDigests else { return [] }
+        var listed = Set<Int64>()
+        for entry in entries where isDigest(entry) {
+            listed.insert(Self.digestNumber(owner: Int(entry.event), day: entry.day))
+        }
+        var keys = Set<String>()
+        for entry in entries {
+            guard let (owner, day) = digest(of: entry), !listed.contains(Self.digestNumber(owner: owner, day: day))
+            else { continue }
+            keys.insert(
+                Schedule.digestKey(owner: schedule.ownerList[owner].id, day: CivilDate(daysSinceEpoch: Int(day))))
+        }
+        return keys
+    }
+
+    /// Marks the digests `keys` as gone out (in the outbox already): what of their days is still
+    /// listed became due after them and goes out on its own, as the daemon sends it.
+    public mutating func markGone(digests keys: Set<String>) {
+        for key in keys {
+            guard let (id, day) = Schedule.parseDigestKey(key),
+                let owner = schedule.ownerList.firstIndex(where: { $0.id == id })
+            else { continue }
+            digestsGone.insert(Self.digestNumber(owner: owner, day: Int32(day.daysSinceEpoch)))
+        }
     }
 
     /// The entries a digest entry carries, by due instant then key.
@@ -53,72 +89,89 @@ extension ScheduledOccurrences {
     /// pass over the entries (computed over the range widened by ``Schedule/digestMargin`` for
     /// digest rules), counting by person and day.
     mutating func addDigests(in range: Range<Int64>) {
-        var slots = DigestSlots(owners: schedule.ownerList.count, range: range)
-        var found: [(owner: Int32, day: Int32, count: Int)] = []
-        for entry in entries {
-            guard let (owner, day) = digest(of: entry) else { continue }
-            let slot = slots.index(owner: owner, day: day) {
-                found.append((Int32(owner), day, 0))
-                return Int32(found.count - 1)
-            }
-            found[Int(slot)].count += 1
-        }
-        guard !found.isEmpty else { return }
+        let counts = digestCounts(in: range)
         var ownerIDs: [Int32: Range<Int32>] = [:]
         var start = 0
         var digests: [Entry] = []
-        for digest in found {
-            let (due, offset) = schedule.digestDue(owner: Int(digest.owner), day: Int(digest.day))
-            guard range.contains(due) else { continue }
+        counts.forEachNumber { owner, day, count in
+            let (due, offset) = schedule.digestDue(owner: owner, day: Int(day))
+            guard range.contains(due) else { return }
             let id =
-                ownerIDs[digest.owner]
+                ownerIDs[Int32(owner)]
                 ?? {
                     let low = Int32(contactIDs.count)
-                    contactIDs.append(contentsOf: schedule.ownerList[Int(digest.owner)].id.utf8)
-                    ownerIDs[digest.owner] = low..<Int32(contactIDs.count)
+                    contactIDs.append(contentsOf: schedule.ownerList[owner].id.utf8)
+                    ownerIDs[Int32(owner)] = low..<Int32(contactIDs.count)
                     return low..<Int32(contactIDs.count)
                 }()
             digests.append(
                 Entry(
-                    due: due, base: Int64(start), number: digest.count, contact: -1, day: digest.day,
-                    event: digest.owner, offset: Int32(offset), rule: digestRuleIndex, contactID: id))
-            start += digest.count
+                    due: due, base: Int64(start), number: Int(count), contact: -1, day: day, event: Int32(owner),
+                    offset: Int32(offset), rule: digestRuleIndex, contactID: id, recipient: Int32(owner)))
+            start += Int(count)
         }
         entries += digests
-        bundled = Array(repeating: Entry(due: 0, number: 0, contact: 0, day: 0, offset: 0, rule: 0), count: start)
+        // Every place is written once by `bundleDigests` (each counted entry goes in its digest): an
+        // entry holds no reference, so the room is left as it is rather than filled twice.
+        bundled = Array(unsafeUninitializedCapacity: start) { _, initialized in initialized = start }
+    }
+
+    /// How many entries go in each person's digest of each day: counted in a few slices at once,
+    /// each into a table of its own, then added up. (Not in `addDigests`: the slices' copy of `self`
+    /// is gone when it appends, so the entries are not copied.)
+    private func digestCounts(in range: Range<Int64>) -> DigestTable {
+        let all = self
+        let chunk = Swift.max(1 << 20, entries.count / 4 + 1)
+        let slices = stride(from: 0, to: entries.count, by: chunk).map { $0..<Swift.min($0 + chunk, all.entries.count) }
+        var counts = DigestTable(owners: schedule.ownerList.count, range: range)
+        for part in schedule.lanes.map(
+            slices,
+            { slice in
+                var counts = DigestTable(owners: all.schedule.ownerList.count, range: range)
+                for position in slice {
+                    guard let (owner, day) = all.digest(of: all.entries[position]) else { continue }
+                    counts[owner, day] += 1
+                }
+                return counts
+            })
+        {
+            counts.add(part)
+        }
+        return counts
     }
 
     /// After sorting: fills each digest's items in (in the listing's order) and keeps, besides the
     /// digests, only the entries due in `range`.
     mutating func bundleDigests(in range: Range<Int64>) {
-        var slots = DigestSlots(owners: schedule.ownerList.count, range: range)
-        var cursors: [Int] = []
+        // Where each digest's next item goes in `bundled`, plus one (0: no digest that day).
+        var cursors = DigestTable(owners: schedule.ownerList.count, range: range)
         for entry in entries where isDigest(entry) {
-            _ = slots.index(owner: Int(entry.event), day: entry.day) {
-                cursors.append(Int(entry.base))
-                return Int32(cursors.count - 1)
-            }
+            cursors[Int(entry.event), entry.day] = Int32(entry.base) + 1
         }
-        var kept: [Entry] = []
-        kept.reserveCapacity(entries.count)
-        for entry in entries {
-            if isDigest(entry) {
-                kept.append(entry)
-                continue
+        // Kept in place: `kept` entries at the front, the rest dropped at the end.
+        var kept = 0
+        for position in entries.indices {
+            let entry = entries[position]
+            if !isDigest(entry) {
+                if let (owner, day) = digest(of: entry) {
+                    let cursor = cursors[owner, day]
+                    if cursor > 0 {
+                        bundled[Int(cursor) - 1] = entry
+                        cursors[owner, day] = cursor + 1
+                    }
+                }
+                guard range.contains(entry.due) else { continue }
             }
-            if let (owner, day) = digest(of: entry), let slot = slots.existing(owner: owner, day: day) {
-                bundled[cursors[Int(slot)]] = entry
-                cursors[Int(slot)] += 1
-            }
-            if range.contains(entry.due) { kept.append(entry) }
+            entries[kept] = entry
+            kept += 1
         }
-        entries = kept
+        entries.removeSubrange(kept...)
     }
 }
 
-/// Digests by person and day: a flat table over the days a range's digests can fall on when it is
-/// small enough (1,000 owners over a year: 1.5 MB), else a dictionary.
-struct DigestSlots {
+/// A number for each person and day a range's digests can fall on (0 until set): a flat table when
+/// it is small enough (1,000 owners over a year: 1.5 MB), else a dictionary.
+struct DigestTable {
     private let firstDay: Int
     private let days: Int
     private var table: [Int32]
@@ -128,30 +181,41 @@ struct DigestSlots {
         let margin = Schedule.digestMargin + 86_400
         firstDay = Int((range.lowerBound - margin).floorDiv(86_400))
         days = Int((range.upperBound + margin).floorDiv(86_400)) - firstDay + 1
-        table = owners * days <= 1 << 22 ? Array(repeating: -1, count: owners * days) : []
+        table = owners * days <= 1 << 22 ? Array(repeating: 0, count: owners * days) : []
     }
 
-    /// The slot of (owner, day), made by `make` the first time.
-    mutating func index(owner: Int, day: Int32, make: () -> Int32) -> Int32 {
-        let position = Int(day) - firstDay
-        if !table.isEmpty, position >= 0, position < days {
-            let slot = owner * days + position
-            if table[slot] < 0 { table[slot] = make() }
-            return table[slot]
+    subscript(owner: Int, day: Int32) -> Int32 {
+        get {
+            let position = Int(day) - firstDay
+            if !table.isEmpty, position >= 0, position < days { return table[owner * days + position] }
+            return dictionary[Self.key(owner, day)] ?? 0
         }
-        let key = Int64(owner) << 32 | Int64(UInt32(bitPattern: day))
-        if let known = dictionary[key] { return known }
-        let made = make()
-        dictionary[key] = made
-        return made
+        set {
+            let position = Int(day) - firstDay
+            if !table.isEmpty, position >= 0, position < days {
+                table[owner * days + position] = newValue
+            } else {
+                dictionary[Self.key(owner, day)] = newValue
+            }
+        }
     }
 
-    func existing(owner: Int, day: Int32) -> Int32? {
-        let position = Int(day) - firstDay
-        if !table.isEmpty, position >= 0, position < days {
-            let slot = table[owner * days + position]
-            return slot < 0 ? nil : slot
-        }
-        return dictionary[Int64(owner) << 32 | Int64(UInt32(bitPattern: day))]
+    /// Adds `other`'s numbers (a table for the same owners and range) to these.
+    mutating func add(_ other: DigestTable) {
+        for index in table.indices { table[index] += other.table[index] }
+        dictionary.merge(other.dictionary, uniquingKeysWith: +)
     }
+
+    /// Every (owner, day, number) whose number is not 0: the table's by owner and day, then the
+    /// dictionary's.
+    func forEachNumber(_ body: (Int, Int32, Int32) -> Void) {
+        for (slot, value) in table.enumerated() where value != 0 {
+            body(slot / days, Int32(firstDay + slot % days), value)
+        }
+        for (key, value) in dictionary where value != 0 {
+            body(Int(key >> 32), Int32(truncatingIfNeeded: key), value)
+        }
+    }
+
+    private static func key(_ owner: Int, _ day: Int32) -> Int64 { Int64(owner) << 32 | Int64(UInt32(bitPattern: day)) }
 }

@@ -23,6 +23,12 @@ public struct ScheduledOccurrences: Sendable {
     public let dayTexts: DayTexts
     /// Each rule's name, channel and `to` as UTF-8, for writing keys and listings.
     public let ruleTexts: [RuleText]
+    /// By rule (and for digests, the rule after the last): whether its entries may go in a digest
+    /// (``Schedule/mayDigest(_:)``).
+    let mayDigest: [Bool]
+    /// Digests in the outbox already (``markGone(digests:)``), by owner and day
+    /// (``digestNumber(owner:day:)``): entries of theirs go out on their own.
+    var digestsGone: Set<Int64> = []
     /// The occurrences the digests among the entries carry, each digest's together, in order
     /// (``ScheduledOccurrences/bundledEntries(of:)``); some fall due outside the range.
     public internal(set) var bundled: [Entry] = []
@@ -37,7 +43,7 @@ public struct ScheduledOccurrences: Sendable {
         public var endsInDay: Bool
     }
 
-    /// One occurrence, in 48 bytes.
+    /// One occurrence, in 56 bytes.
     public struct Entry: Sendable, Equatable {
         public var due: Int64
         /// `after`: the base instant the series counts from; `every`: when the clock started.
@@ -54,6 +60,9 @@ public struct ScheduledOccurrences: Sendable {
         public var rule: Int16
         /// Where the contact's id is in `contactIDs` (set by `Part.nameContact` and `init`).
         public var contactID: Range<Int32> = 0..<0
+        /// Who it goes to: the index in `schedule.ownerList` of the owner or manager, -1 for the
+        /// contact (in the room the fields above leave: an entry takes 56 bytes with it or without).
+        public var recipient: Int32 = -1
     }
 
     /// Entries made together (a rule's, for a slice of the contacts), with the ids of the contacts
@@ -83,7 +92,8 @@ public struct ScheduledOccurrences: Sendable {
         }
     }
 
-    init(schedule: Schedule, rules: [Rule], events: EventIndex, parts: [Part]) {
+    /// `room`: how many entries may be added later (digests), so that adding them moves nothing.
+    init(schedule: Schedule, rules: [Rule], events: EventIndex, parts: [Part], room: Int = 0) {
         self.schedule = schedule
         self.rules = rules
         self.events = events
@@ -91,7 +101,7 @@ public struct ScheduledOccurrences: Sendable {
         var entries: [Entry] = []
         var ids: [UInt8] = []
         var heldBack: [Int32: Int] = [:]
-        entries.reserveCapacity(parts.reduce(0) { $0 + $1.entries.count })
+        entries.reserveCapacity(parts.reduce(room) { $0 + $1.entries.count })
         ids.reserveCapacity(parts.reduce(0) { $0 + $1.ids.count })
         for part in parts {
             precondition(ids.count + part.ids.count < Int(Int32.max), "too many contact ids")
@@ -117,6 +127,7 @@ public struct ScheduledOccurrences: Sendable {
                 return RuleText(
                     name: Array(rule.name.utf8), channel: Array(rule.channel.utf8), endsInDay: endsInDay)
             } + (schedule.hasDigests ? [Self.digestRuleText] : [])
+        mayDigest = rules.map(schedule.mayDigest) + [false]
     }
 
     public var count: Int { entries.count }

@@ -14,7 +14,7 @@ public enum CalendarCoverage {
         let ownerCalendars = config.owners.keys.sorted().map { config.calendar(ofOwner: $0) }
         let horizon = today.adding(days: horizonDays)
         var warned = Set<String>()
-        for rule in config.rules where usesWorkdays(rule) {
+        for rule in config.rules where rule.readsWorkdays {
             // A rule to contacts reads their owners' calendars, and the configuration's for contacts
             // without an owner; a rule to owners or managers reads the owners'.
             var calendars = ownerCalendars
@@ -42,12 +42,5 @@ public enum CalendarCoverage {
                     ])
             }
         }
-    }
-
-    /// Whether a rule reads working days: a `workdays` (or `holidays`) window, or a delay in `wd`.
-    public static func usesWorkdays(_ rule: Rule) -> Bool {
-        if rule.window?.followsCalendar == true { return true }
-        if case .after(let trigger) = rule.trigger, trigger.delay.unit == .workdays { return true }
-        return false
     }
 }

@@ -66,8 +66,8 @@ extension MessageRenderer {
             values["owner"] = nil
             values["manager"] = nil
             values["key"] = item.key
-            let local = Timestamp.format(item.due, offset: zone.offset(at: item.due))
-            values["due"] = String(local.dropFirst(11).prefix(5))
+            let minute = zone.localMinuteOfDay(at: item.due)
+            values["due"] = Self.twoDigits[minute / 60] + ":" + Self.twoDigits[minute % 60]
             listed.append(values)
             groups[number, default: []].append(values)
         }
@@ -84,6 +84,9 @@ extension MessageRenderer {
             "groups": grouped,
         ]
     }
+
+    /// "00" to "59".
+    static let twoDigits = (0..<60).map { $0 < 10 ? "0\($0)" : "\($0)" }
 
     /// Where the value at `path` is missing: `nil` when it is set (in every item, for a path through
     /// a list), else the key of the item that lacks it, or "" outside the lists.

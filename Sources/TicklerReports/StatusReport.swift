@@ -3,7 +3,7 @@ import TicklerCore
 import TicklerStore
 
 /// The text of `tickler status`: the next reminder due, the outbox by state and channel, retries,
-/// failures, missed reminders and the latest attempts, with times in the configuration's zone.
+/// failures, missed reminders, the latest digests and the latest attempts, with times in the configuration's zone.
 public enum StatusReport {
     /// - Parameters:
     ///   - next: the next planned occurrence not yet in the outbox within a week, if any.
@@ -44,6 +44,12 @@ public enum StatusReport {
             text += "\nMISSED\n"
             text += TextTable.render(
                 [["KEY", "CHANNEL", "REASON"]] + status.missed.map { [$0.key, $0.channel, $0.reason] })
+        }
+        if !status.digests.isEmpty {
+            text += "\nDIGESTS\n"
+            text += TextTable.render(
+                [["KEY", "CHANNEL", "STATE", "DUE", "ITEMS"]]
+                    + status.digests.map { [$0.key, $0.channel, $0.state.rawValue, time($0.due), String($0.items)] })
         }
         if !status.lastAttempts.isEmpty {
             text += "\nLATEST ATTEMPTS\n"
@@ -108,6 +114,17 @@ extension StatusReport {
                         .object([
                             ("key", .string($0.key)), ("channel", .string($0.channel)),
                             ("due", .string(time($0.due))), ("reason", .string($0.reason)),
+                        ])
+                    })
+            ),
+            (
+                "digests",
+                .array(
+                    status.digests.map {
+                        .object([
+                            ("key", .string($0.key)), ("channel", .string($0.channel)),
+                            ("state", .string($0.state.rawValue)), ("due", .string(time($0.due))),
+                            ("items", .number($0.items)),
                         ])
                     })
             ),

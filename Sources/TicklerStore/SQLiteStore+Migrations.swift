@@ -148,6 +148,11 @@ extension SQLiteStore {
                     """)
         }
 
+        // `status` lists the latest digests: found by their due instant without reading the outbox.
+        migrator.registerMigration("v5-outbox-digests") { db in
+            try db.execute(sql: "CREATE INDEX outbox_digests ON outbox (due) WHERE rule = 'digest'")
+        }
+
         return migrator
     }()
 

@@ -64,11 +64,26 @@ extension SQLiteStore {
                 sql: Self.attemptColumns + " ORDER BY d.started_at DESC, d.seq DESC LIMIT ?",
                 arguments: [limit]
             ).map(Self.historyEntry)
+            let digests = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.key, d.channel, d.state, d.due,
+                        (SELECT count(*) FROM outbox AS i WHERE i.digest = d.key)
+                        + (SELECT count(*) FROM outbox AS i
+                            WHERE i.state IN ('missed', 'failed') AND i.attempts = 0
+                            AND substr(i.last_error, 1, length(d.key) + 5) = 'in ' || d.key || ': ')
+                    FROM outbox AS d WHERE d.rule = 'digest' ORDER BY d.due DESC, d.key LIMIT ?
+                    """,
+                arguments: [limit]
+            ).compactMap { row -> OutboxStatus.Digest? in
+                guard let state = OutboxState(rawValue: row[2]) else { return nil }
+                return OutboxStatus.Digest(key: row[0], channel: row[1], state: state, due: row[3], items: row[4])
+            }
             let oldest = try Int64.fetchOne(
                 db, sql: "SELECT MIN(due) FROM outbox WHERE state IN ('pending', 'sending', 'retry')")
             return OutboxStatus(
                 counts: counts, dueNow: dueNow, retries: retries, failures: failures, missed: missed,
-                lastAttempts: attempts, scheduledThrough: watermark, oldestPendingDue: oldest)
+                lastAttempts: attempts, scheduledThrough: watermark, oldestPendingDue: oldest, digests: digests)
         }
     }
 

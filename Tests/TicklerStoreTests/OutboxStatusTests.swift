@@ -98,6 +98,27 @@ import TicklerTestSupport
         #expect(try store.status(now: t + 60, limit: 1).failures.count == 1)
     }
 
+    @Test func statusListsTheLatestDigestsWithWhatTheyCarry() throws {
+        // One digest delivered with its two items, one missed with its item, an ordinary entry.
+        let (sent, lost) = ("digest/li.na/2027-03-14", "digest/li.na/2027-03-13")
+        try store.enqueue(
+            [
+                F.item(sent, due: t), F.item("heads-up/c1/2027-03-14", state: .bundled(digest: sent)),
+                F.item("heads-up/c2/2027-03-14", state: .bundled(digest: sent)),
+                F.item(lost, due: t - 86_400, state: .missed(reason: "two days late")),
+                F.item("heads-up/c3/2027-03-13", due: t - 86_400, state: .missed(reason: "in \(lost): two days late")),
+                F.item("heads-up/c4/2027-03-13", due: t - 86_400, state: .missed(reason: "two days late")),
+                F.item("x/d1/1"),
+            ], at: t)
+        try attempt(sent, at: t + 1, .delivered(detail: "250 ok"))
+        #expect(
+            try store.status(now: t + 2).digests == [
+                OutboxStatus.Digest(key: sent, channel: "email", state: .delivered, due: t, items: 2),
+                OutboxStatus.Digest(key: lost, channel: "email", state: .missed, due: t - 86_400, items: 1),
+            ])
+        #expect(try store.status(now: t + 2, limit: 1).digests.map(\.key) == [sent])
+    }
+
     @Test func historyIsNewestFirstAndIncludesEntriesNeverAttempted() throws {
         try fill()
         let all = try store.history()

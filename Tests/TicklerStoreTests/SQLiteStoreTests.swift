@@ -43,7 +43,7 @@ import TicklerTestSupport
         #expect(
             SQLiteStore.migrationNames == [
                 "v1-events", "v1-first-seen", "v1-outbox", "v1-meta", "v2-outbox-message", "v3-event-source",
-                "v4-outbox-bundled",
+                "v4-outbox-bundled", "v5-outbox-digests",
             ])
         let first = try SQLiteStore.open(path: path)
         try first.addEvent(contact: "acme-zhang", type: "call", at: 1_700_000_000)

@@ -66,6 +66,24 @@ public struct OutboxStatus: Sendable, Hashable {
         }
     }
 
+    /// A digest (an entry of rule `digest`) and how many items it carries.
+    public struct Digest: Sendable, Hashable {
+        public var key: String
+        public var channel: String
+        public var state: OutboxState
+        public var due: Int64
+        /// Its items: `bundled` with it, or recorded missed or failed with it (`in KEY: …`).
+        public var items: Int
+
+        public init(key: String, channel: String, state: OutboxState, due: Int64, items: Int) {
+            self.key = key
+            self.channel = channel
+            self.state = state
+            self.due = due
+            self.items = items
+        }
+    }
+
     /// Entries by state and channel, ordered by state (as ``OutboxState`` lists them), then channel.
     public var counts: [Count]
     /// How many entries ``SQLiteStore/dueWork(now:channel:limit:excluding:)`` would return now.
@@ -78,6 +96,8 @@ public struct OutboxStatus: Sendable, Hashable {
     public var missed: [Missed]
     /// The latest delivery attempts, latest first.
     public var lastAttempts: [HistoryEntry]
+    /// The latest digests, latest due first.
+    public var digests: [Digest]
     /// How far the daemon has put occurrences in the outbox (``SQLiteStore/scheduledThrough()``).
     public var scheduledThrough: Int64?
     /// The due instant of the oldest entry not yet delivered (pending, sending or waiting to retry).
@@ -85,8 +105,9 @@ public struct OutboxStatus: Sendable, Hashable {
 
     public init(
         counts: [Count], dueNow: Int, retries: [Retry], failures: [Failure], missed: [Missed],
-        lastAttempts: [HistoryEntry], scheduledThrough: Int64?, oldestPendingDue: Int64? = nil
+        lastAttempts: [HistoryEntry], scheduledThrough: Int64?, oldestPendingDue: Int64? = nil, digests: [Digest] = []
     ) {
+        self.digests = digests
         self.oldestPendingDue = oldestPendingDue
         self.counts = counts
         self.dueNow = dueNow

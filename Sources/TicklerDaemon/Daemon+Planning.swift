@@ -91,10 +91,14 @@ extension Daemon {
     /// Records contacts seen for the first time (the start of `every` rules' clocks).
     func recordFirstSeen(now: Int64) throws(StoreError) {
         let known = history.firstSeen
-        let new = loaded.workspace.contacts.lazy.map(\.id).filter { known[$0] == nil }
+        // In the order of the store's index: a million new contacts (a first start) go in as appends.
+        let new = loaded.workspace.contacts.lazy.map(\.id).filter { known[$0] == nil }.sorted()
         guard !new.isEmpty else { return }
-        try store.recordFirstSeen(Array(new), at: now)
-        history.firstSeen = try store.firstSeen()
+        try store.recordFirstSeen(new, at: now)
+        // They were not in the store when it was read, and only the daemon records them: kept as
+        // recorded, rather than reading a million times back.
+        history.firstSeen.reserveCapacity(known.count + new.count)
+        for id in new { history.firstSeen[id] = now }
     }
 
     /// Reads events recorded since the last look (by `tickler event add` or `import`, or at start-up)

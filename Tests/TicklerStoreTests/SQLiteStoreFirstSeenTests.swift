@@ -17,10 +17,14 @@ import TicklerTestSupport
     @Test func manyContactsInOneCall() throws {
         let directory = try TemporaryDirectory()
         let store = try SQLiteStore.open(path: directory.path("tickler.sqlite"))
-        let contacts = (0..<20_000).map { "c\($0)" }
+        // More than one batch of ids (50,000), and ids that JSON has to escape, as they were given.
+        let odd = ["quote\"d", "back\\slash", "张伟", "line\u{2028}sep", "tab\tbed", ""]
+        let contacts = (0..<120_000).map { "c\($0)" } + odd
         try store.recordFirstSeen(contacts, at: 42)
+        try store.recordFirstSeen(["c119999", "new"], at: 43)
         let seen = try store.firstSeen()
-        #expect(seen.count == 20_000)
-        #expect(seen["c19999"] == 42)
+        #expect(seen.count == 120_000 + odd.count + 1)
+        #expect(seen["c119999"] == 42 && seen["c0"] == 42 && seen["new"] == 43)
+        for id in odd { #expect(seen[id] == 42, "\(id)") }
     }
 }

@@ -89,7 +89,10 @@ public struct ContactIDs: Sendable {
     public var count: Int { ends.count }
 
     /// Whether `id` is one of the ids.
-    public func contains(_ id: String) -> Bool {
+    public func contains(_ id: String) -> Bool { index(of: id) != nil }
+
+    /// The position of `id` among the ids (the first, if it was added more than once), or `nil`.
+    public func index(of id: String) -> Int? {
         var normal = Self.normalized(id)
         return normal.withUTF8 { query in
             let hash = Self.hash(query)
@@ -98,14 +101,13 @@ public struct ContactIDs: Sendable {
             var slot = Self.slot(of: hash) & mask
             while table[slot] != 0 {
                 let entry = table[slot]
-                if entry >> 32 == hash >> 32,
-                    Self.equal(Self.id(Int(entry & 0xFFFF_FFFF) - 1, bytes: bytes, ends: ends), query)
-                {
-                    return true
+                let index = Int(entry & 0xFFFF_FFFF) - 1
+                if entry >> 32 == hash >> 32, Self.equal(Self.id(index, bytes: bytes, ends: ends), query) {
+                    return index
                 }
                 slot = (slot + 1) & mask
             }
-            return false
+            return nil
         }
     }
 

@@ -57,7 +57,7 @@ extension MessageRenderer {
         var listed: [Any] = []
         listed.reserveCapacity(items.count)
         for item in items {
-            guard let number = ruleIndex[item.rule], let index = contactIndex[item.contact] else { continue }
+            guard let number = ruleIndex[item.rule], let index = contactIDs.index(of: item.contact) else { continue }
             var values = MessageValues(
                 workspace: workspace, schedule: schedule, rule: rules[number], contactIndex: index, occurrence: item,
                 language: language

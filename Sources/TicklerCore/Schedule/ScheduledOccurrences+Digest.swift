@@ -166,6 +166,12 @@ extension ScheduledOccurrences {
             kept += 1
         }
         entries.removeSubrange(kept...)
+        // `bundled` was left unfilled: every place of it must have been written.
+        for entry in entries where isDigest(entry) {
+            precondition(
+                cursors[Int(entry.event), entry.day] == Int32(entry.base) + Int32(entry.number) + 1,
+                "a digest's items were not all found")
+        }
     }
 }
 

@@ -92,6 +92,13 @@ struct RowStatement {
         return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
     }
 
+    /// The bytes of the text in column `column` (0-based) of the current row, valid during `body`;
+    /// `body` is not called for NULL.
+    func withText(_ column: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        guard let text = sqlite3_column_text(handle, column) else { return }
+        body(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column))))
+    }
+
     /// The integer in column `column` (0-based) of the current row.
     func integer(_ column: Int32) -> Int64 {
         sqlite3_column_int64(handle, column)

@@ -11,7 +11,7 @@ public protocol StateStore: AnyObject, Sendable {
     // MARK: First-seen times (the start of `every` rules' clocks)
 
     /// When each contact was first seen, by contact id.
-    func firstSeen() throws(StoreError) -> [String: Int64]
+    func firstSeen() throws(StoreError) -> FirstSeenTimes
     /// Records `contacts` as first seen at `at`; a contact already recorded keeps its time.
     func recordFirstSeen(_ contacts: [String], at: Int64) throws(StoreError)
 

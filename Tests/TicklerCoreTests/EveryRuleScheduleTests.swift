@@ -36,7 +36,7 @@ import Testing
             rules: "  - { name: r, every: 10d, spread: 5d, to: owner, channel: out, template: t }",
             contacts: (1...40).map { "- { id: c\($0), owner: li.na }" }.joined(separator: "\n"))
         let seen = Timestamp.parse("2026-11-01T00:00:00+08:00")!
-        let firstSeen = Dictionary(uniqueKeysWithValues: (1...40).map { ("c\($0)", seen) })
+        let firstSeen = FirstSeenTimes(Dictionary(uniqueKeysWithValues: (1...40).map { ("c\($0)", seen) }))
         let due = try fixture.due(from: "2026-11-01T00:00:00+08:00", days: 16, firstSeen: firstSeen)
         // Every contact fires once between day 10 and day 15, and not all on the same day.
         #expect(due.count == 40)

@@ -53,7 +53,7 @@ struct ScheduleFixture {
         """
 
     /// `(key, due as RFC 3339 at the recipient's offset)` of every occurrence in [from, from + days).
-    func due(from: String, days: Int = 366, events: [Event] = [], firstSeen: [String: Int64] = [:]) throws
+    func due(from: String, days: Int = 366, events: [Event] = [], firstSeen: FirstSeenTimes = [:]) throws
         -> [String]
     {
         let start = try #require(Timestamp.parse(from))

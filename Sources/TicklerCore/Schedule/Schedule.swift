@@ -117,9 +117,9 @@ public struct Schedule: Sendable {
     public struct History: Sendable {
         public var events: EventIndex
         /// When each contact was first seen, for `every` rules without interaction yet.
-        public var firstSeen: [String: Int64]
+        public var firstSeen: FirstSeenTimes
 
-        public init(events: EventIndex = .empty, firstSeen: [String: Int64] = [:]) {
+        public init(events: EventIndex = .empty, firstSeen: FirstSeenTimes = [:]) {
             self.events = events
             self.firstSeen = firstSeen
         }

@@ -90,18 +90,20 @@ extension Daemon {
 
     /// Records contacts seen for the first time (the start of `every` rules' clocks).
     func recordFirstSeen(now: Int64) throws(StoreError) {
-        let known = history.firstSeen
         // In the order of the store's index: a million new contacts (a first start) go in as appends.
         // By index, each id borrowed from its contact: neither a contact nor a key path per contact.
         let contacts = loaded.workspace.contacts
         var new: [String] = []
-        for index in contacts.indices where known[contacts[index].id] == nil { new.append(contacts[index].id) }
+        for index in contacts.indices where history.firstSeen[contacts[index].id] == nil {
+            new.append(contacts[index].id)
+        }
         guard !new.isEmpty else { return }
         new.sort()
         try store.recordFirstSeen(new, at: now)
         // They were not in the store when it was read, and only the daemon records them: kept as
-        // recorded, rather than reading a million times back.
-        history.firstSeen.reserveCapacity(known.count + new.count)
+        // recorded, rather than reading a million times back (no copy of the table is held
+        // meanwhile, so it grows in place).
+        history.firstSeen.reserveCapacity(history.firstSeen.count + new.count)
         for id in new { history.firstSeen.insert(id, at: now) }
     }
 

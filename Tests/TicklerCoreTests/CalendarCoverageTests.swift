@@ -6,30 +6,12 @@ import TicklerTestSupport
 
 @Suite struct CalendarCoverageTests {
     static func warnings(today: String, rules: String, calendars: Bool = true) throws -> [String] {
-        let top = calendars ? "calendars: { cn: holidays/cn.yaml }\ncalendar: cn\n" : ""
-        let text = """
-            timezone: Asia/Shanghai
-            \(top)owners:
-              li.na: { name: 李娜 }
-            channels:
-              out: { type: file, path: out }
-            rules:
-            \(rules)
-            """
-        let (parsed, diagnostics) = ConfigParser.parse(SourceText(path: "t.yaml", text: text), zones: systemZones)
-        #expect(diagnostics.all.map(\.description) == [])
-        var config = try #require(parsed)
-        if calendars {
-            config.calendars["cn"] =
-                YAMLCalendarReader.parse(
-                    SourceText(
-                        path: "holidays/cn.yaml",
-                        text: "holidays:\n  - { date: 2026-10-01, until: 2026-10-08, name: 国庆节 }"),
-                    name: "cn"
-                ).calendar
-        }
+        let fixture = try ScheduleFixture(
+            rules: rules, contacts: "[]", owners: "owners:\n  li.na: { name: 李娜 }",
+            calendars: calendars ? [("cn", "holidays:\n  - { date: 2026-10-01, until: 2026-10-08, name: 国庆节 }")] : [])
         var found = Diagnostics()
-        CalendarCoverage.check(config, today: try #require(CivilDate.parse(today)), diagnostics: &found)
+        CalendarCoverage.check(
+            fixture.workspace.config, today: try #require(CivilDate.parse(today)), diagnostics: &found)
         return found.sorted.map(\.description)
     }
 
@@ -40,7 +22,7 @@ import TicklerTestSupport
         #expect(
             try Self.warnings(today: "2026-10-03", rules: Self.workdayRule) == [
                 "t.yaml:9:7: warning: calendar 'cn' ends on 2026-12-31, before the next 90 days do; rule 'r' counts working days on it\n"
-                    + "t.yaml:9:7: note: after 2026-12-31 only Saturdays and Sundays are days off in 'holidays/cn.yaml'\n"
+                    + "t.yaml:9:7: note: after 2026-12-31 only Saturdays and Sundays are days off in 'cn.yaml'\n"
                     + "t.yaml:9:7: note: add the next year's holidays and make-up working days as soon as they are announced"
             ])
     }

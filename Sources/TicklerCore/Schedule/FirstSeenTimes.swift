@@ -81,15 +81,7 @@ public struct FirstSeenTimes: Sendable {
         if capacity > table.count { grow(to: capacity) }
     }
 
-    /// `ByteTable`'s hash with its bits spread once more (a million ids that differ in a digit or two
-    /// would otherwise crowd into runs of slots).
-    private static func hash(_ id: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash = ByteTable<Never>.hash(id)
-        hash ^= hash >> 33
-        hash = hash &* 0xFF51_AFD7_ED55_8CCD
-        hash ^= hash >> 33
-        return hash
-    }
+    private static func hash(_ id: UnsafeBufferPointer<UInt8>) -> UInt64 { ByteTable<Never>.spreadHash(id) }
 
     private func id(_ index: Int) -> ArraySlice<UInt8> {
         bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]]

@@ -35,7 +35,7 @@ extension ScheduledOccurrences {
         return Schedule.digestKey(owner: schedule.ownerList[owner].id, day: CivilDate(daysSinceEpoch: Int(day)))
     }
 
-    /// (owner, day) as one number, for ``digestsGone``.
+    /// (owner, day) as one number, for ``digestsGone`` and `DigestTable`.
     static func digestNumber(owner: Int, day: Int32) -> Int64 { Int64(owner) << 32 | Int64(UInt32(bitPattern: day)) }
 
     /// The keys of the digests that would carry entries of the listing but are not in it
@@ -194,14 +194,14 @@ struct DigestTable {
         get {
             let position = Int(day) - firstDay
             if !table.isEmpty, position >= 0, position < days { return table[owner * days + position] }
-            return dictionary[Self.key(owner, day)] ?? 0
+            return dictionary[ScheduledOccurrences.digestNumber(owner: owner, day: day)] ?? 0
         }
         set {
             let position = Int(day) - firstDay
             if !table.isEmpty, position >= 0, position < days {
                 table[owner * days + position] = newValue
             } else {
-                dictionary[Self.key(owner, day)] = newValue
+                dictionary[ScheduledOccurrences.digestNumber(owner: owner, day: day)] = newValue
             }
         }
     }
@@ -222,6 +222,4 @@ struct DigestTable {
             body(Int(key >> 32), Int32(truncatingIfNeeded: key), value)
         }
     }
-
-    private static func key(_ owner: Int, _ day: Int32) -> Int64 { Int64(owner) << 32 | Int64(UInt32(bitPattern: day)) }
 }

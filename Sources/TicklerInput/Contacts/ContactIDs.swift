@@ -163,14 +163,7 @@ public struct ContactIDs: Sendable {
             || id.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
     }
 
-    /// `ByteTable`'s hash of the bytes, its bits spread once more (its lowest bit is always set).
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash = ByteTable<Never>.hash(bytes)
-        hash ^= hash >> 33
-        hash = hash &* 0xFF51_AFD7_ED55_8CCD
-        hash ^= hash >> 33
-        return hash
-    }
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 { ByteTable<Never>.spreadHash(bytes) }
 
     /// `id` in normalization form C; an ASCII id as it is.
     static func normalized(_ id: String) -> String {

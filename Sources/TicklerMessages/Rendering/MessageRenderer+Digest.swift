@@ -67,7 +67,7 @@ extension MessageRenderer {
             values["manager"] = nil
             values["key"] = item.key
             let minute = zone.localMinuteOfDay(at: item.due)
-            values["due"] = Self.twoDigits[minute / 60] + ":" + Self.twoDigits[minute % 60]
+            values["due"] = TimeOfDay(hour: minute / 60, minute: minute % 60).description
             listed.append(values)
             groups[number, default: []].append(values)
         }
@@ -84,9 +84,6 @@ extension MessageRenderer {
             "groups": grouped,
         ]
     }
-
-    /// "00" to "59".
-    static let twoDigits = (0..<60).map { $0 < 10 ? "0\($0)" : "\($0)" }
 
     /// Where the value at `path` is missing: `nil` when it is set (in every item, for a path through
     /// a list), else the key of the item that lacks it, or "" outside the lists.

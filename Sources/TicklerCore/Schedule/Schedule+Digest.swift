@@ -68,11 +68,13 @@ extension Schedule {
         let start = Int64(day.daysSinceEpoch) * 86_400
         let range = (start - Self.digestMargin)..<(start + 86_400 + Self.digestMargin)
         var items: [Occurrence] = []
-        for rule in config.rules where rule.digest && rule.recipient != .contact {
-            var indices: [Int] = []
-            for index in contactOwners.indices {
-                if audienceOwner(rule.recipient, for: index) == owner { indices.append(index) }
-            }
+        // The owner's contacts, and for `to: manager` rules those of the owners they manage.
+        let owned = contacts(ofOwner: owner).map(Int.init)
+        let managed = ownerList.indices.filter { ownerList[$0].manager == owner }.flatMap {
+            contacts(ofOwner: $0).map(Int.init)
+        }
+        for rule in config.rules where mayDigest(rule) {
+            let indices = rule.recipient == .owner ? owned : managed
             guard !indices.isEmpty else { continue }
             items += occurrences(of: rule, in: range, history: history, now: now, contactIndices: indices)
                 .filter { $0.digest == key }

@@ -20,6 +20,10 @@ public struct Schedule: Sendable {
     /// The index in `ownerList` of each contact's owner (-1: none), by index in `contacts`, so the
     /// rules look no owner up by name per contact.
     let contactOwners: [Int32]
+    /// The indices of each owner's contacts, in order: owner `i`'s are
+    /// `ownedContacts[ownedStarts[i]..<ownedStarts[i + 1]]` (a digest gathers one owner's).
+    let ownedContacts: [Int32]
+    let ownedStarts: [Int]
     /// Where the work of building and listing is spread over the cores.
     let lanes: any Parallelism
     /// The Chinese calendar's years, read once each and kept while the schedule lives (`lunar_birthday`).
@@ -105,6 +109,7 @@ public struct Schedule: Sendable {
         contactZoneIndices = Array(
             concatenating: zip(parts, renumbered).map { part, numbers in part.zones.map { numbers[Int($0)] } })
         contactOwners = Array(concatenating: parts.map(\.owners))
+        (ownedContacts, ownedStarts) = Self.group(contactOwners, owners: ownerList.count)
         ownerDigests = ownerList.map { config.owners[$0.id]?.digest }
         ownerDigestAt = ownerDigests.map { $0.map { Int32($0.at.minutes) } ?? -1 }
         hasDigests = config.rules.contains(where: \.digest) && ownerDigests.contains { $0 != nil }
@@ -264,7 +269,27 @@ public struct Schedule: Sendable {
     /// The indices in `contacts` of the contacts whose owner is `owner` (an owner's id).
     public func contactIndices(ownedBy owner: String) -> Set<Int32> {
         guard let wanted = ownerList.firstIndex(where: { $0.id == owner }) else { return [] }
-        return Set(contactOwners.indices.lazy.filter { Int(self.contactOwners[$0]) == wanted }.map { Int32($0) })
+        return Set(contacts(ofOwner: wanted))
+    }
+
+    /// The indices in `contacts` of the contacts of the owner at `owner` in `ownerList`, in order.
+    func contacts(ofOwner owner: Int) -> ArraySlice<Int32> {
+        ownedContacts[ownedStarts[owner]..<ownedStarts[owner + 1]]
+    }
+
+    /// `owners` of each contact (-1: none) grouped: each owner's contacts in order, and where each
+    /// owner's start (a counting sort).
+    private static func group(_ owners: [Int32], owners count: Int) -> (contacts: [Int32], starts: [Int]) {
+        var starts = [Int](repeating: 0, count: count + 1)
+        for owner in owners where owner >= 0 { starts[Int(owner) + 1] += 1 }
+        for index in 0..<count { starts[index + 1] += starts[index] }
+        var next = starts
+        var contacts = [Int32](repeating: 0, count: starts[count])
+        for (index, owner) in owners.enumerated() where owner >= 0 {
+            contacts[next[Int(owner)]] = Int32(index)
+            next[Int(owner)] += 1
+        }
+        return (contacts, starts)
     }
 
     /// The index in `ownerList` of the person a reminder goes to: -1 for the contact itself, `nil`

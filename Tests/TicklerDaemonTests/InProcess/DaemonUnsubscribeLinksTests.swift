@@ -44,8 +44,7 @@ import TicklerTestSupport
         #expect(daemon.daemon.state.unsubscribeLinks == nil)
         let second = try store.addEvent(
             contact: "c1", type: "purchase", at: Self.start + 3_600, recordedAt: Self.start + 3_600)
-        daemon.daemon.eventsRecorded()
-        daemon.onQueue { _ in }
+        daemon.onQueue { $0.checkEvents() }
         try await daemon.advance(to: Self.start + 7_200)
         #expect(!(try eml(workspace, "thanks__c1__\(second.id)")).contains("List-Unsubscribe"))
 

@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // the PostgreSQL store of several replicas: its client, connection pool, LISTEN/NOTIFY and COPY
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libcurl (headers from libcurl4-openssl-dev), opened with dlopen on first use rather than
@@ -74,6 +76,18 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
+        // The PostgreSQL store, for several replicas: the same `StateStore` over postgres-nio, with
+        // claims and leases, heartbeats and event notifications.
+        .target(
+            name: "TicklerPostgres",
+            dependencies: [
+                "TicklerCore", "TicklerStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The daemon: Dispatch timers, signals, file watching and reload, the outbox loop.
         .target(
             name: "TicklerDaemon",
@@ -82,6 +96,8 @@ let package = Package(
                 "TicklerDelivery",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // the configuration's digest each replica reports
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // The HTTP service: events from a CRM, the reports as JSON and iCalendar, metrics, the status
@@ -114,6 +130,7 @@ let package = Package(
                 "TicklerDelivery",
                 "TicklerDaemon",
                 "TicklerHTTP",
+                "TicklerPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -173,6 +190,11 @@ let package = Package(
             dependencies: [
                 "TicklerHTTP", "TicklerCore", "TicklerMessages", .product(name: "Crypto", package: "swift-crypto"),
             ]
+        ),
+        .testTarget(
+            name: "TicklerPostgresTests",
+            // the PostgreSQL store against a private cluster of its own (TicklerTestSupport's PostgresCluster)
+            dependencies: ["TicklerPostgres", "TicklerStore", "TicklerCore", "TicklerDaemon", "TicklerTestSupport"]
         ),
         .testTarget(
             name: "TicklerDaemonTests",

@@ -15,7 +15,7 @@ extension Daemon {
         guard !stopping else { return }
         let starting = takeStartable(now: now)
         guard !starting.isEmpty else { return }
-        let numbers: [Int]
+        let numbers: [Int?]
         do throws(StoreError) {
             numbers = try store.beginAttempts(keys: starting.map(\.key), at: now)
         } catch {
@@ -69,14 +69,28 @@ extension Daemon {
         }
     }
 
-    /// Delivers attempts committed as `sending`, off the daemon's queue.
-    private func start(_ starting: [OutboxWork], numbers: [Int]) {
+    /// Delivers attempts committed as `sending`, off the daemon's queue. An entry another replica
+    /// took over (no number) gives its slot back. With a shared store, an attempt whose lease no
+    /// longer holds by this process's clock when its turn comes (the process was frozen) is not sent:
+    /// it may be another replica's by now, and stays `sending` for whoever holds it to send again.
+    private func start(_ starting: [OutboxWork], numbers: [Int?]) {
         let transport = loaded.transport
         let clock = clock
+        let shared = store as? any SharedStore
         for (work, number) in zip(starting, numbers) {
+            guard let number else {
+                logger.info("taken over by another replica", metadata: ["key": "\(work.key)"])
+                busy[work.channel, default: 1] -= 1
+                mayHaveMore.insert(work.channel)
+                continue
+            }
             inFlight[work.key] = work.channel
             let started = Date()
             Task(executorPreference: deliveryExecutor) { [self] in
+                if let shared, !shared.leasesHold() {
+                    queue.async { [self] in abandon(work) }
+                    return
+                }
                 let result = await Self.deliver(work, transport: transport, clock: clock)
                 queue.async { [self] in
                     finish(
@@ -106,6 +120,19 @@ extension Daemon {
                 .configuration(
                     "the outbox entry's message cannot be read: \(why)", channel: work.channel, target: nil,
                     operation: "reading the outbox"))
+        }
+    }
+
+    /// An attempt not sent because this replica's leases ran out: its slot is free again, and the
+    /// entry (still `sending`) is sent by whichever replica claims it next, this one included.
+    private func abandon(_ work: OutboxWork) {
+        logger.warning(
+            "lease ran out before sending; left to the replica that claims it", metadata: ["key": "\(work.key)"])
+        inFlight[work.key] = nil
+        busy[work.channel, default: 1] -= 1
+        mayHaveMore.insert(work.channel)
+        if stopping {
+            if inFlight.isEmpty { stopped() }
         }
     }
 
@@ -143,7 +170,7 @@ extension Daemon {
         // The ended attempts stay in `inFlight` until their end is committed: the store still has
         // them `sending`, and they must not be taken again.
         let starting = stopping ? [] : takeStartable(now: now)
-        var numbers: [Int]?
+        var numbers: [Int?]?
         do throws(StoreError) {
             numbers = try store.recordAttempts(ending: ends, beginning: starting.map(\.key), at: now)
         } catch {

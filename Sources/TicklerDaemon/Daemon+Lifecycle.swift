@@ -28,7 +28,8 @@ extension Daemon {
         let state = loaded.workspace.config.statePath
         var directories = Set(loaded.watchedFiles.map(Self.directory(of:)))
         directories.insert(loaded.templatesDirectory)
-        directories.insert(Self.directory(of: state))
+        // A shared store tells of its events itself (``joinReplicas(now:)``).
+        if !Config.isDatabaseURL(state) { directories.insert(Self.directory(of: state)) }
         for missing in watcher?.watch(directories) ?? [] {
             logger.warning("cannot watch a directory", metadata: ["path": "\(missing)"])
         }
@@ -130,6 +131,7 @@ extension Daemon {
     /// The daemon has stopped: its sources are cancelled and ``run()`` returns.
     func stopped() {
         releaseSources()
+        leaveReplicas()
         logger.info("stopped")
         running?.resume()
         running = nil
@@ -140,6 +142,8 @@ extension Daemon {
         timer?.cancel()
         timer = nil
         watcher = nil
+        heartbeat?.cancel()
+        heartbeat = nil
         for source in signalSources { source.cancel() }
         signalSources = []
     }

@@ -91,6 +91,9 @@ public final class Daemon: @unchecked Sendable {
     var signalSources: [DispatchSourceSignal] = []
     var pendingReload: DispatchWorkItem?
     var eventCheckScheduled = false
+    /// A shared store's heartbeat (``joinReplicas(now:)``), and the digest it reports.
+    var heartbeat: (any DispatchSourceTimer)?
+    var configDigest = ""
     var eventsMarkScheduled = false
     /// When events were last checked for (`DispatchTime` nanoseconds).
     var lastEventCheck: UInt64 = 0
@@ -124,6 +127,7 @@ public final class Daemon: @unchecked Sendable {
     func begin() throws(StoreError) {
         if configuration.watchesForChanges { installReloadSignal() }
         let now = clock.now()
+        try joinReplicas(now: now)
         history.firstSeen = try store.firstSeen()
         try recordFirstSeen(now: now)
         plannedEventSequence = try store.metaValue(Self.eventsPlannedName).flatMap { Int64($0) } ?? 0

@@ -10,7 +10,8 @@ struct MetricsText {
 
     /// Everything the SPEC lists, from one look at each source.
     static func render(
-        state: DaemonState, status: OutboxStatus?, eventCounts: [String: Int], signatureFailures: Int, now: Int64
+        state: DaemonState, status: OutboxStatus?, eventCounts: [String: Int], signatureFailures: Int, now: Int64,
+        shared: (any SharedStore)? = nil
     ) -> String {
         var text = MetricsText()
         let metrics = state.metrics.snapshot
@@ -76,6 +77,24 @@ struct MetricsText {
         text.sample("tickler_contacts", [:], state.loaded?.workspace.contacts.count ?? 0)
         text.family("tickler_rules", "gauge", "Rules loaded.")
         text.sample("tickler_rules", [:], state.loaded?.workspace.config.rules.count ?? 0)
+        if let shared {
+            text.family(
+                "tickler_replicas", "gauge",
+                "Replicas sharing the store that have not stopped and beat within three leases.")
+            text.sample(
+                "tickler_replicas", [:],
+                status?.replicas.filter { $0.stoppedAt == nil && $0.heartbeatAt >= now - 3 * shared.lease }.count ?? 0)
+            let counters = shared.claimCounters
+            text.family("tickler_claims_total", "counter", "Outbox entries this replica claimed.")
+            text.sample("tickler_claims_total", [:], counters.claimed.count)
+            text.family(
+                "tickler_claims_lost_total", "counter",
+                "Attempts this replica did not begin because another had taken the entry over.")
+            text.sample("tickler_claims_lost_total", [:], counters.lost.count)
+            text.family(
+                "tickler_lease_renewals_total", "counter", "Claims whose lease this replica's heartbeats renewed.")
+            text.sample("tickler_lease_renewals_total", [:], counters.renewed.count)
+        }
         text.family("tickler_build_info", "gauge", "The version of Tickler running.")
         text.sample("tickler_build_info", ["version": TicklerVersion.string], 1)
         text.process()

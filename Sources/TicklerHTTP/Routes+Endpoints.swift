@@ -81,7 +81,7 @@ extension Routes {
         }
         let text = MetricsText.render(
             state: dependencies.state, status: status, eventCounts: counts, signatureFailures: signatureFailureCount,
-            now: now)
+            now: now, shared: dependencies.store as? any SharedStore)
         return .text(text, type: "text/plain; version=0.0.4; charset=utf-8")
     }
 

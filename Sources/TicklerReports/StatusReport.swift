@@ -51,6 +51,18 @@ public enum StatusReport {
                 [["KEY", "CHANNEL", "STATE", "DUE", "ITEMS"]]
                     + status.digests.map { [$0.key, $0.channel, $0.state.rawValue, time($0.due), String($0.items)] })
         }
+        if !status.replicas.isEmpty {
+            text += "\nREPLICAS\n"
+            if let warning = replicaWarning(status.replicas) { text += "warning: \(warning)\n" }
+            text += TextTable.render(
+                [["HOST", "PID", "STARTED", "LAST HEARTBEAT", "CONFIG", "STATE"]]
+                    + status.replicas.map {
+                        [
+                            $0.host, String($0.pid), time($0.startedAt), time($0.heartbeatAt), $0.configDigest,
+                            $0.stoppedAt.map { "stopped \(time($0))" } ?? "running",
+                        ]
+                    })
+        }
         if !status.lastAttempts.isEmpty {
             text += "\nLATEST ATTEMPTS\n"
             text += HistoryReport.table(status.lastAttempts, zone: zone)
@@ -129,8 +141,31 @@ extension StatusReport {
                     })
             ),
             ("latest_attempts", .array(status.lastAttempts.map { HistoryReport.entry($0, time: time) })),
+            (
+                "replicas",
+                .array(
+                    status.replicas.map {
+                        .object([
+                            ("id", .string($0.id)), ("host", .string($0.host)), ("pid", .number($0.pid)),
+                            ("started", .string(time($0.startedAt))), ("heartbeat", .string(time($0.heartbeatAt))),
+                            ("config", .string($0.configDigest)), ("stopped", .string($0.stoppedAt.map(time))),
+                        ])
+                    })
+            ),
+            ("replica_warning", .string(replicaWarning(status.replicas))),
         ])
         return document.text
+    }
+
+    /// Replicas seen within 10 minutes of the latest heartbeat that have not stopped are taken to
+    /// be running; a warning when they run different configurations.
+    static func replicaWarning(_ replicas: [ReplicaStatus]) -> String? {
+        guard let latest = replicas.map(\.heartbeatAt).max() else { return nil }
+        let running = replicas.filter { $0.stoppedAt == nil && $0.heartbeatAt >= latest - 600 }
+        let digests = Set(running.map(\.configDigest))
+        guard digests.count > 1 else { return nil }
+        return "the running replicas have different configurations (\(digests.sorted().joined(separator: ", "))); "
+            + "give every replica the same files"
     }
 }
 

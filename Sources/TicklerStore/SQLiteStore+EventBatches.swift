@@ -68,9 +68,9 @@ extension SQLiteStore {
     /// each. Nothing is recorded when it fails.
     public func recordEvents(_ batches: [EventBatch], recordedAt: Int64) throws(StoreError) -> [[RecordedEvent]] {
         if batches.contains(where: { batch in
-            batch.events.contains { Self.hasNUL($0.contact, $0.type, $0.note, $0.senderID) }
+            batch.events.contains { StoreRules.hasNUL($0.contact, $0.type, $0.note, $0.senderID) }
         }) {
-            throw Self.nulError(path: path)
+            throw StoreRules.nulError(place: path)
         }
         return try write("record events in") { db in
             let known = try db.cachedStatement(sql: "SELECT seq FROM events WHERE source = ? AND sender_id = ?")

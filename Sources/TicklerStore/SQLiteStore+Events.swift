@@ -25,7 +25,7 @@ extension SQLiteStore {
         contact: String, type: String, at: Int64, note: String? = nil, recordedAt: Int64 = SQLiteStore.now(),
         source: String = EventSource.cli
     ) throws(StoreError) -> Event {
-        if Self.hasNUL(contact, type, note) { throw Self.nulError(path: path) }
+        if StoreRules.hasNUL(contact, type, note) { throw StoreRules.nulError(place: path) }
         return try write("record an event in") { db in
             let seq = try Self.nextSequence(db)
             let record = EventRecord(
@@ -132,28 +132,6 @@ extension SQLiteStore {
             while let row = try rows.next() { counts[row[0]] = row[1] }
             return counts
         }
-    }
-
-    /// Whether any of `texts` contains U+0000, which SQLite's C strings would cut off on reading.
-    static func hasNUL(_ texts: String?...) -> Bool {
-        texts.contains { $0?.utf8.contains(0) == true }
-    }
-
-    static func nulError(path: String) -> StoreError {
-        StoreError(
-            .invalidEvent, "cannot store an event containing a NUL character in the state store '\(path)'",
-            note: "remove the U+0000 character from the event's id, contact, type or note")
-    }
-
-    /// The number a plain decimal id stands for (`"250"` → 250): ASCII digits, no leading zero, at
-    /// most 18 digits (so the sequence cannot overflow). `nil` for any other id.
-    static func sequenceNumber(ofID id: String) -> Int64? {
-        let digits = id.utf8
-        guard (1...18).contains(digits.count),
-            digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-            digits.count == 1 || digits.first != UInt8(ascii: "0")
-        else { return nil }
-        return Int64(id)
     }
 
     /// The next number to assign: above every number handed out or imported so far.

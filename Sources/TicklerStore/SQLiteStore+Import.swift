@@ -37,23 +37,21 @@ extension SQLiteStore {
         -> ImportResult
     {
         if events.contains(where: { $0.id?.isEmpty == true }) {
-            throw StoreError(
-                .invalidEvent, "cannot import an event with an empty id into the state store '\(path)'",
-                note: "leave the id out (nil) to have the store assign one")
+            throw StoreRules.emptyIDError(place: path)
         }
-        if events.contains(where: { Self.hasNUL($0.id) || Self.hasNUL($0.contact, $0.type, $0.note) }) {
-            throw Self.nulError(path: path)
+        if events.contains(where: { StoreRules.hasNUL($0.id) || StoreRules.hasNUL($0.contact, $0.type, $0.note) }) {
+            throw StoreRules.nulError(place: path)
         }
         let path = path
         return try write("import events into") { db in
-            let highestNumber = events.compactMap { $0.id.flatMap(Self.sequenceNumber(ofID:)) }.max() ?? 0
+            let highestNumber = events.compactMap { $0.id.flatMap(StoreRules.sequenceNumber(ofID:)) }.max() ?? 0
             try Self.raiseSequence(db, to: highestNumber)
             var run = try EventImport(
                 db, recordedAt: recordedAt, count: events.count, withoutIDs: events.contains { $0.id == nil })
             let indexes = run.isBulk ? try Self.dropIndexes(db) : []
             for event in events { try run.add(event) }
             run.finish()
-            guard run.conflicts.isEmpty else { throw Self.conflictError(run.conflicts, path: path) }
+            guard run.conflicts.isEmpty else { throw StoreRules.conflictError(run.conflicts, place: path) }
             for sql in indexes { try db.execute(sql: sql) }
             return run.result
         }
@@ -74,19 +72,6 @@ extension SQLiteStore {
             try db.execute(sql: "DROP INDEX \(name.quotedDatabaseIdentifier)")
         }
         return indexes.map { $0["sql"] }
-    }
-
-    private static func conflictError(_ ids: [String], path: String) -> StoreError {
-        let shown = ids.prefix(10).map { "'\($0)'" }.joined(separator: ", ") + (ids.count > 10 ? ", …" : "")
-        let subject = ids.count == 1 ? "event id \(shown) is" : "\(ids.count) event ids (\(shown)) are"
-        return StoreError(
-            .conflictingEvents,
-            "\(subject) already used by other events in the state store '\(path)'; nothing was imported",
-            note:
-                "an id names one event: re-importing it with the same contact, type, time and note is skipped, "
-                + "anything else is refused; plain numbers are also the ids Tickler assigns, so prefix ids "
-                + "from elsewhere, e.g. 'crm-17'",
-            eventIDs: ids)
     }
 }
 
@@ -144,7 +129,7 @@ private struct EventImport {
             }
             // A plain number takes that place in the sequence when it is free, so `"250"` sits
             // where the store would have put its 250th event; elsewhere SQLite numbers it.
-            var seq = SQLiteStore.sequenceNumber(ofID: id)
+            var seq = StoreRules.sequenceNumber(ofID: id)
             if let number = seq {
                 numberTaken.reset()
                 numberTaken.bind(1, number)

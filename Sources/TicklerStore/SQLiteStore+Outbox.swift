@@ -45,7 +45,7 @@ extension SQLiteStore {
     /// that attempts of `beginning` start — what the daemon does when deliveries end and free their
     /// slots for the next ones. All or nothing. Returns the new attempts' numbers in order.
     public func recordAttempts(ending: [AttemptEnd], beginning keys: [String], at now: Int64)
-        throws(StoreError) -> [Int]
+        throws(StoreError) -> [Int?]
     {
         guard !ending.isEmpty || !keys.isEmpty else { return [] }
         return try write("record delivery attempts in") { db in
@@ -57,7 +57,7 @@ extension SQLiteStore {
     }
 
     private static func beginAttempt(key: String, at now: Int64, in db: Database) throws -> Int {
-        guard var entry = try OutboxRecord.fetchOne(db, key: key) else { throw unknownKey(key) }
+        guard var entry = try OutboxRecord.fetchOne(db, key: key) else { throw StoreRules.unknownKey(key) }
         switch entry.state {
         case .pending, .retry:
             break
@@ -69,9 +69,7 @@ extension SQLiteStore {
                     """,
                 arguments: [now, HistoryEntry.Outcome.interrupted.rawValue, key, entry.attempts])
         case .delivered, .failed, .missed, .bundled:
-            throw StoreError(
-                .wrongState, "cannot attempt to deliver '\(key)' again: it is \(entry.state.rawValue)",
-                note: "an entry that was delivered, failed or missed is never sent again")
+            throw StoreRules.cannotAttemptAgain(key, state: entry.state)
         }
         entry.state = .sending
         entry.attempts += 1
@@ -88,13 +86,9 @@ extension SQLiteStore {
     private static func finishAttempt(
         key: String, attempt: Int, outcome: AttemptOutcome, at now: Int64, in db: Database
     ) throws {
-        guard var entry = try OutboxRecord.fetchOne(db, key: key) else { throw unknownKey(key) }
+        guard var entry = try OutboxRecord.fetchOne(db, key: key) else { throw StoreRules.unknownKey(key) }
         guard entry.state == .sending, entry.attempts == attempt else {
-            let current =
-                entry.state == .sending ? "attempt \(entry.attempts) is in flight" : "it is \(entry.state.rawValue)"
-            throw StoreError(
-                .wrongState, "cannot record the end of attempt \(attempt) of '\(key)': \(current)",
-                note: "an attempt's end is recorded once, by the process that began it")
+            throw StoreRules.cannotFinish(key, attempt: attempt, state: entry.state, attempts: entry.attempts)
         }
         let result: HistoryEntry.Outcome
         let detail: String?
@@ -185,25 +179,12 @@ extension SQLiteStore {
     // MARK: - Rows
 
     private func record(for item: OutboxItem, at now: Int64) throws(StoreError) -> OutboxRecord {
-        let (state, reason, digest): (OutboxState, String?, String?) =
-            switch item.state {
-            case .pending: (.pending, nil, nil)
-            case .missed(let reason): (.missed, reason, nil)
-            case .failed(let reason): (.failed, reason, nil)
-            case .bundled(let digest): (.bundled, nil, digest)
-            }
-        var message: String?
-        if let rendered = item.message {
-            do {
-                message = String(decoding: try JSONEncoder().encode(rendered), as: UTF8.self)
-            } catch {
-                throw StoreError(.failed, "cannot store the message of '\(item.key)' in '\(path)': \(error)")
-            }
-        }
+        let (state, reason, digest) = StoreRules.initialState(of: item)
         return OutboxRecord(
             key: item.key, rule: item.rule, contact: item.contact, channel: item.channel, due: item.due, state: state,
             attempts: 0, nextAttemptAt: nil, lastError: reason, updatedAt: now, recipient: item.recipient,
-            toKind: item.to.rawValue, message: message, firstAttemptAt: nil, digest: digest)
+            toKind: item.to.rawValue, message: try StoreRules.storedMessage(item.message, key: item.key, place: path),
+            firstAttemptAt: nil, digest: digest)
     }
 
     private static func work(_ row: OutboxRecord) -> OutboxWork {
@@ -211,31 +192,6 @@ extension SQLiteStore {
             key: row.key, rule: row.rule, contact: row.contact, channel: row.channel, due: row.due, state: row.state,
             attempts: row.attempts, firstAttemptAt: row.firstAttemptAt, nextAttemptAt: row.nextAttemptAt,
             lastError: row.lastError, to: row.toKind.flatMap(Rule.Recipient.init(rawValue:)),
-            recipient: row.recipient, message: message(row.message))
-    }
-
-    /// The stored JSON read back; a message another version wrote in another shape is reported, not
-    /// thrown, so one such entry cannot hold up the rest of the outbox.
-    private static func message(_ json: String?) -> OutboxWork.Message {
-        guard let json else { return .none }
-        do {
-            return .rendered(try JSONDecoder().decode(RenderedMessage.self, from: Data(json.utf8)))
-        } catch let DecodingError.keyNotFound(key, context) {
-            return .unreadable("the stored message has no '\(codingPath(context.codingPath + [key]))'")
-        } catch let DecodingError.valueNotFound(_, context), let DecodingError.typeMismatch(_, context) {
-            return .unreadable("the stored message has an unexpected value at '\(codingPath(context.codingPath))'")
-        } catch DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty {
-            return .unreadable("the stored message has an unexpected value at '\(codingPath(context.codingPath))'")
-        } catch {
-            return .unreadable("the stored message is not valid JSON")
-        }
-    }
-
-    private static func codingPath(_ keys: [any CodingKey]) -> String {
-        keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-    }
-
-    static func unknownKey(_ key: String) -> StoreError {
-        StoreError(.unknownKey, "no outbox entry has the key '\(key)'", note: "enqueue the occurrence first")
+            recipient: row.recipient, message: StoreRules.message(row.message))
     }
 }

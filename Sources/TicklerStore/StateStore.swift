@@ -56,8 +56,9 @@ public protocol StateStore: AnyObject, Sendable {
     @discardableResult
     func enqueue(_ items: [OutboxItem], at now: Int64) throws(StoreError) -> [String]
     /// In one transaction: how the attempts in `ending` ended, and that attempts of `keys` start
-    /// (state `sending`). Returns the new attempts' numbers in order.
-    func recordAttempts(ending: [AttemptEnd], beginning keys: [String], at now: Int64) throws(StoreError) -> [Int]
+    /// (state `sending`). Returns the new attempts' numbers in order; `nil` for a key another replica
+    /// has taken over (a ``SharedStore`` whose claim ran out), for which nothing was recorded.
+    func recordAttempts(ending: [AttemptEnd], beginning keys: [String], at now: Int64) throws(StoreError) -> [Int?]
     /// The entries to attempt at `now`, oldest due first, at most `limit`, of one channel or all,
     /// leaving out the keys in `inFlight`.
     func dueWork(now: Int64, channel: String?, limit: Int, excluding inFlight: Set<String>) throws(StoreError)
@@ -101,12 +102,17 @@ extension StateStore {
     /// ``StoreError/Kind/unknownKey`` or ``StoreError/Kind/wrongState`` (a delivered, failed or
     /// missed entry is never attempted again).
     public func beginAttempt(key: String, at now: Int64) throws(StoreError) -> Int {
-        try beginAttempts(keys: [key], at: now)[0]
+        guard let number = try beginAttempts(keys: [key], at: now)[0] else {
+            throw StoreError(
+                .lostClaim, "cannot attempt to deliver '\(key)': another replica has taken it over",
+                note: "this replica's lease on it ran out; the replica that holds it now sends it")
+        }
+        return number
     }
 
     /// ``beginAttempt(key:at:)`` for several keys in one transaction; all or none are recorded.
-    /// Returns the attempt numbers in order.
-    public func beginAttempts(keys: [String], at now: Int64) throws(StoreError) -> [Int] {
+    /// Returns the attempt numbers in order (`nil`: taken over by another replica, not begun).
+    public func beginAttempts(keys: [String], at now: Int64) throws(StoreError) -> [Int?] {
         try recordAttempts(ending: [], beginning: keys, at: now)
     }
 

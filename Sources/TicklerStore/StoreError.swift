@@ -22,6 +22,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
             case invalidEvent = "invalid event"
             case unknownKey = "unknown key"
             case wrongState = "wrong state"
+            case unreachable
+            case lostClaim = "lost claim"
             case failed
         }
 
@@ -53,6 +55,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         /// The outbox entry is not in a state that allows what was asked (an attempt of a delivered
         /// entry, the end of an attempt that is not the one in flight).
         public static let wrongState = Kind(.wrongState)
+        /// The database server does not answer (PostgreSQL down, restarting, or out of reach).
+        public static let unreachable = Kind(.unreachable)
+        /// Another replica took the outbox entry over: this process's lease on it ran out.
+        public static let lostClaim = Kind(.lostClaim)
         /// Any other SQLite failure.
         public static let failed = Kind(.failed)
 
@@ -67,7 +73,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     /// For ``Kind/conflictingEvents``: the ids, in the order the import gave them.
     public let eventIDs: [String]
 
-    init(_ kind: Kind, _ message: String, note: String? = nil, eventIDs: [String] = []) {
+    public init(_ kind: Kind, _ message: String, note: String? = nil, eventIDs: [String] = []) {
         self.kind = kind
         self.message = message
         self.note = note

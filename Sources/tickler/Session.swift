@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
 import TicklerCore
+import TicklerDaemon
 import TicklerDelivery
 import TicklerFiles
 import TicklerInput
 import TicklerMessages
+import TicklerPostgres
 import TicklerReports
 import TicklerStore
 
@@ -21,8 +23,9 @@ struct Session {
         let workspace = try workspace(options, timings: timings)
         let schedule = workspace.schedule()
         timings?.end("schedule")
-        let path = workspace.config.statePath
-        let store = FileManager.default.fileExists(atPath: path) ? try readOnlyStore(path) : nil
+        let config = workspace.config
+        let exists = Config.isDatabaseURL(config.statePath) || FileManager.default.fileExists(atPath: config.statePath)
+        let store = exists ? try readOnlyStore(config) : nil
         timings?.end("store")
         return Session(workspace: workspace, schedule: schedule, store: store)
     }
@@ -74,23 +77,35 @@ struct Session {
         return (workspace.config, checks)
     }
 
-    /// Opens (creating on first use) the store at `state:`; failure is reported and exits 1.
+    /// Opens (creating on first use) the store at `state:` — a SQLite file, or a PostgreSQL
+    /// database shared by replicas; failure is reported and exits 1.
     static func store(_ config: Config) throws -> any StateStore {
         do {
-            return try SQLiteStore.open(path: config.statePath)
+            guard Config.isDatabaseURL(config.statePath) else { return try SQLiteStore.open(path: config.statePath) }
+            let location = try PostgresLocation(url: config.statePath)
+            let password = try PostgresPassword.resolve(
+                for: location, variable: config.shared.passwordVariable, file: config.shared.passwordFile,
+                environment: ProcessInfo.processInfo.environment)
+            return try PostgresStore.open(
+                location, password: password, executor: postgresExecutor, lease: config.shared.lease.seconds)
         } catch {
             throw report(error)
         }
     }
 
-    /// Opens an existing store without changing it; failure is reported and exits 1.
-    static func readOnlyStore(_ path: String) throws -> any StateStore {
+    /// Opens an existing store without changing it; failure is reported and exits 1. (A PostgreSQL
+    /// store is opened as for writing: its schema is the database's, migrated by whoever comes first.)
+    static func readOnlyStore(_ config: Config) throws -> any StateStore {
+        guard !Config.isDatabaseURL(config.statePath) else { return try store(config) }
         do {
-            return try SQLiteStore.openForReading(path: path)
+            return try SQLiteStore.openForReading(path: config.statePath)
         } catch {
             throw report(error)
         }
     }
+
+    /// Where the PostgreSQL client's tasks run: a queue of their own, never one that waits on the store.
+    static let postgresExecutor = SerialTaskExecutor(label: "tickler.postgres")
 
     /// Prints a store error with its note and returns the exit to throw.
     static func report(_ error: StoreError) -> ExitCode {

@@ -7,8 +7,12 @@ public struct Config: Sendable {
     public var timezone: String
     /// `language:` — the language of templates without a language suffix (`NAME.txt`). Default `zh`.
     public var language: String
-    /// `state:` — the SQLite state store. Default `tickler.sqlite` beside the configuration.
+    /// `state:` — the SQLite state store (default `tickler.sqlite` beside the configuration), or a
+    /// PostgreSQL store's `postgres://` URL, shared by replicas.
     public var statePath: String
+    /// `state_password_env` / `state_password_file` and `lease`: how a PostgreSQL store is reached
+    /// and how long a replica's claims last.
+    public var shared = SharedState()
     /// `contacts:` — contact files, in order.
     public var contactFiles: [SourcePath]
     /// `templates:` — the template directory. Default `templates` beside the configuration.
@@ -37,8 +41,10 @@ public struct Config: Sendable {
         contactFiles: [SourcePath] = [], templatesDirectory: String, catchUp: TimeSpan = Config.defaultCatchUp,
         retry: RetryPolicy = RetryPolicy(), owners: [String: Owner] = [:], channels: [String: Channel] = [:],
         rules: [Rule] = [], http: HTTPSettings? = nil, calendarFiles: [String: SourcePath] = [:],
-        calendars: [String: HolidayCalendar] = [:], calendar: String? = nil, zoneRules: ZoneRules = .utc
+        calendars: [String: HolidayCalendar] = [:], calendar: String? = nil, zoneRules: ZoneRules = .utc,
+        shared: SharedState = SharedState()
     ) {
+        self.shared = shared
         self.path = path
         self.timezone = timezone
         self.language = language
@@ -55,6 +61,23 @@ public struct Config: Sendable {
         self.calendars = calendars
         self.calendar = calendar
         self.zoneRules = zoneRules
+    }
+
+    /// Whether a `state:` value is a PostgreSQL URL rather than a SQLite file's path.
+    public static func isDatabaseURL(_ text: String) -> Bool {
+        text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
+    }
+
+    /// What a PostgreSQL `state:` needs beyond its URL.
+    public struct SharedState: Sendable, Hashable {
+        /// `state_password_env`: the environment variable that holds the database password.
+        public var passwordVariable: String?
+        /// `state_password_file`: the file whose first line is the password (resolved).
+        public var passwordFile: String?
+        /// `lease`: how long a replica's claim on a delivery lasts without a heartbeat. Default 30 s.
+        public var lease: TimeSpan = TimeSpan(30, .seconds)
+
+        public init() {}
     }
 
     /// The calendar of an owner (its `calendar:`, else the configuration's); of a contact without

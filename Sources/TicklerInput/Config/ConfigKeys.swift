@@ -5,7 +5,7 @@ import TicklerCore
 public enum ConfigKeys {
     public static let topLevel = [
         "timezone", "language", "state", "contacts", "templates", "catch_up", "retry", "owners", "channels",
-        "rules", "http", "calendars", "calendar",
+        "rules", "http", "calendars", "calendar", "state_password_env", "state_password_file", "lease",
     ]
     /// `http:` — the HTTP service.
     public static let http = ["listen", "tokens", "public_url"]

@@ -49,9 +49,11 @@ public enum ConfigParser {
                         notes: [.init("write a language code such as 'zh', 'en' or 'zh-TW'")])
                 }
             }
+            let stateNode = map.string("state", diagnostics: &diagnostics)
             let state =
-                map.string("state", diagnostics: &diagnostics).map { resolve($0.text) }
+                stateNode.map { Config.isDatabaseURL($0.text) ? $0.text : resolve($0.text) }
                 ?? resolve(Config.defaultStateFile)
+            let shared = parseSharedState(state: stateNode)
             let templates =
                 map.string("templates", diagnostics: &diagnostics).map { resolve($0.text) }
                 ?? resolve(Config.defaultTemplatesDirectory)
@@ -72,7 +74,45 @@ public enum ConfigParser {
                 path: path, timezone: timezone, language: language, statePath: state, contactFiles: contacts,
                 templatesDirectory: templates, catchUp: catchUp, retry: retry, owners: owners, channels: channels,
                 rules: rules, http: http, calendarFiles: calendarFiles, calendar: calendar,
-                zoneRules: zones.rules(named: timezone) ?? .utc)
+                zoneRules: zones.rules(named: timezone) ?? .utc, shared: shared)
+        }
+
+        /// `state_password_env`, `state_password_file` and `lease`, which only a `postgres://` state
+        /// takes; a password written into the URL itself is refused.
+        mutating func parseSharedState(state: (text: String, node: YAMLNode)?) -> Config.SharedState {
+            var shared = Config.SharedState()
+            let isURL = state.map { Config.isDatabaseURL($0.text) } ?? false
+            if let (text, node) = state, isURL, let at = text.firstIndex(of: "@"),
+                text[text.index(text.startIndex, offsetBy: text.hasPrefix("postgresql://") ? 13 : 11)..<at].contains(
+                    ":")
+            {
+                diagnostics.error(
+                    "the state URL holds a password", at: node.location(atScalarOffset: 0),
+                    notes: [.init("take it out, and give it with state_password_env or state_password_file")])
+            }
+            for key in ["state_password_env", "state_password_file", "lease"] {
+                guard !isURL, let node = map.key(key) else { continue }
+                diagnostics.error(
+                    "'\(key)' applies to a PostgreSQL store only", at: node.location,
+                    notes: [.init("'state:' names a SQLite file here; a shared store is 'state: postgres://…'")])
+            }
+            shared.passwordVariable = map.string("state_password_env", diagnostics: &diagnostics)?.text
+            shared.passwordFile = map.string("state_password_file", diagnostics: &diagnostics).map { resolve($0.text) }
+            if shared.passwordVariable != nil, shared.passwordFile != nil, let node = map.key("state_password_file") {
+                diagnostics.error(
+                    "give the database password one way: state_password_env or state_password_file",
+                    at: node.location, notes: [])
+            }
+            if let lease = map.duration("lease", diagnostics: &diagnostics) {
+                if lease.seconds < 3, let node = map.key("lease") {
+                    diagnostics.error(
+                        "a lease of \(lease) is too short", at: node.location,
+                        notes: [.init("replicas renew leases every lease/3; give at least 3s (default 30s)")])
+                } else {
+                    shared.lease = lease
+                }
+            }
+            return shared
         }
 
         /// `retry: { first: 30s, max: 1h, give_up: 24h }`, each key optional.

@@ -102,6 +102,8 @@ public struct OutboxStatus: Sendable, Hashable {
     public var scheduledThrough: Int64?
     /// The due instant of the oldest entry not yet delivered (pending, sending or waiting to retry).
     public var oldestPendingDue: Int64?
+    /// The replicas sharing the store, latest heartbeat first (empty for SQLite, which has one process).
+    public var replicas: [ReplicaStatus] = []
 
     public init(
         counts: [Count], dueNow: Int, retries: [Retry], failures: [Failure], missed: [Missed],

@@ -1,0 +1,280 @@
+import Foundation
+import Logging
+import PostgresNIO
+import TicklerCore
+import TicklerStore
+
+/// The outbox shared by replicas. An entry is worked on by the replica that claimed it: `dueWork`
+/// claims (`claimed_by`, `lease_until`, with `FOR UPDATE SKIP LOCKED`, so replicas asking at once
+/// get different rows), an attempt begins only while the claim holds, and a claim whose lease ran
+/// out — its replica died or froze — may be taken by any other. Lease times are the database's clock.
+extension PostgresStore {
+    /// The database's clock, in whole seconds since the epoch, as SQL.
+    static let databaseNow = "extract(epoch FROM clock_timestamp())::bigint"
+
+    @discardableResult
+    public func enqueue(_ items: [OutboxItem], at now: Int64) throws(StoreError) -> [String] {
+        guard !items.isEmpty else { return [] }
+        var rows = CopyRows()
+        for item in items {
+            let (state, reason, digest) = StoreRules.initialState(of: item)
+            rows.append(item.key)
+            rows.append(item.rule)
+            rows.append(item.contact)
+            rows.append(item.channel)
+            rows.append(item.due)
+            rows.append(state.rawValue)
+            rows.append(reason)
+            rows.append(now)
+            rows.append(item.recipient)
+            rows.append(item.to.rawValue)
+            rows.append(try StoreRules.storedMessage(item.message, key: item.key, place: "\(location)"))
+            rows.append(digest)
+            rows.endRow()
+        }
+        let order = items.map(\.key)
+        let rowsToCopy = rows
+        let added = try transaction("put occurrences in the outbox of", timeout: Self.bulkTimeout) { connection in
+            try await connection.query(
+                """
+                CREATE TEMPORARY TABLE incoming_outbox (
+                    key TEXT COLLATE "C", rule TEXT, contact TEXT, channel TEXT, due BIGINT, state TEXT,
+                    last_error TEXT, updated_at BIGINT, recipient TEXT, to_kind TEXT, message TEXT, digest TEXT
+                ) ON COMMIT DROP
+                """, logger: self.logger)
+            try await rowsToCopy.copy(
+                into: "incoming_outbox",
+                columns: [
+                    "key", "rule", "contact", "channel", "due", "state", "last_error", "updated_at", "recipient",
+                    "to_kind", "message", "digest",
+                ], on: connection, logger: self.logger)
+            // Any number of replicas may plan the same occurrence: it enters the outbox once.
+            let inserted = try await connection.query(
+                """
+                INSERT INTO outbox (key, rule, contact, channel, due, state, attempts, last_error, updated_at,
+                    recipient, to_kind, message, digest)
+                SELECT DISTINCT ON (key) key, rule, contact, channel, due, state, 0, last_error, updated_at,
+                    recipient, to_kind, message, digest FROM incoming_outbox
+                ON CONFLICT (key) DO NOTHING
+                RETURNING key
+                """, logger: self.logger)
+            var keys = Set<String>()
+            for try await key in inserted.decode(String.self) { keys.insert(key) }
+            return keys
+        }
+        var seen = Set<String>()
+        return order.filter { added.contains($0) && seen.insert($0).inserted }
+    }
+
+    /// Claims the entries to attempt at `now`, oldest due first: `pending`, `retry` due by `now`,
+    /// and `sending` entries whose lease ran out (an attempt a crash or a freeze cut off) — each
+    /// unless another replica's claim on it holds. The claim lasts ``lease`` seconds, renewed by
+    /// ``heartbeat(configDigest:)``.
+    public func dueWork(
+        now: Int64, channel: String? = nil, limit: Int, excluding inFlight: Set<String> = []
+    ) throws(StoreError) -> [OutboxWork] {
+        guard limit > 0 else { return [] }
+        let excluded = Array(inFlight)
+        let rows = try transaction("claim work in the outbox of") { connection in
+            let claimed = try await connection.query(
+                """
+                WITH due AS (
+                    SELECT key FROM outbox
+                    WHERE (state IN ('pending', 'sending') OR (state = 'retry' AND next_attempt_at <= \(now)))
+                        AND (claimed_by IS NULL OR claimed_by = \(self.replica)
+                            OR lease_until < \(unescaped: Self.databaseNow))
+                        AND (\(channel)::text IS NULL OR channel = \(channel))
+                        AND NOT (key = ANY(\(excluded)))
+                    ORDER BY due, key
+                    LIMIT \(limit)
+                    FOR UPDATE SKIP LOCKED
+                )
+                UPDATE outbox AS o SET claimed_by = \(self.replica),
+                    lease_until = \(unescaped: Self.databaseNow) + \(self.lease)
+                FROM due WHERE o.key = due.key
+                RETURNING \(unescaped: Self.workColumns("o"))
+                """, logger: self.logger)
+            var works: [OutboxWork] = []
+            for try await row in claimed { works.append(try Self.work(row)) }
+            return works
+        }
+        if !rows.isEmpty { counters.claimed.add(rows.count) }
+        return rows.sorted { a, b in a.due != b.due ? a.due < b.due : a.key.utf8.lexicographicallyPrecedes(b.key.utf8) }
+    }
+
+    /// Ends and begins attempts in one transaction. An attempt begins only on an entry this replica
+    /// still holds a claim on (or that no one claims); for one whose claim another replica took
+    /// over, its number is `nil` and nothing is recorded for it. An attempt that ends after another
+    /// replica took its entry over (it was cut off, and began again there) is recorded in its own
+    /// history row only: the entry is the other replica's now.
+    public func recordAttempts(ending: [AttemptEnd], beginning keys: [String], at now: Int64)
+        throws(StoreError) -> [Int?]
+    {
+        guard !ending.isEmpty || !keys.isEmpty else { return [] }
+        let result = try transaction("record delivery attempts in") { connection in
+            for end in ending { try await self.finish(end, at: now, on: connection) }
+            var numbers: [Int?] = []
+            for key in keys { numbers.append(try await self.begin(key, at: now, on: connection)) }
+            return numbers
+        }
+        let lost = result.filter { $0 == nil }.count
+        if lost > 0 { counters.lost.add(lost) }
+        return result
+    }
+
+    private func begin(_ key: String, at now: Int64, on connection: PostgresConnection) async throws -> Int? {
+        let rows = try await connection.query(
+            """
+            SELECT state, attempts, claimed_by, lease_until >= \(unescaped: Self.databaseNow)
+            FROM outbox WHERE key = \(key) FOR UPDATE
+            """, logger: logger)
+        var found: (String, Int, String?, Bool?)?
+        for try await row in rows.decode((String, Int, String?, Bool?).self) { found = row }
+        guard let (stateText, attempts, owner, leaseHolds) = found, let state = OutboxState(rawValue: stateText) else {
+            throw StoreRules.unknownKey(key)
+        }
+        if let owner, owner != replica, leaseHolds == true { return nil }
+        if owner == replica, leaseHolds == false, state == .sending { return nil }
+        switch state {
+        case .pending, .retry:
+            break
+        case .sending:
+            try await connection.query(
+                """
+                UPDATE deliveries SET finished_at = \(now), result = \(HistoryEntry.Outcome.interrupted.rawValue)
+                WHERE key = \(key) AND attempt = \(attempts) AND finished_at IS NULL
+                """, logger: logger)
+        case .delivered, .failed, .missed, .bundled:
+            throw StoreRules.cannotAttemptAgain(key, state: state)
+        }
+        let attempt = attempts + 1
+        try await connection.query(
+            """
+            UPDATE outbox SET state = 'sending', attempts = \(attempt), next_attempt_at = NULL,
+                first_attempt_at = COALESCE(first_attempt_at, \(now)), updated_at = \(now),
+                claimed_by = \(replica), lease_until = \(unescaped: Self.databaseNow) + \(lease)
+            WHERE key = \(key)
+            """, logger: logger)
+        try await connection.query(
+            """
+            INSERT INTO deliveries (key, attempt, started_at, replica) VALUES (\(key), \(attempt), \(now), \(replica))
+            """, logger: logger)
+        return attempt
+    }
+
+    private func finish(_ end: AttemptEnd, at now: Int64, on connection: PostgresConnection) async throws {
+        let key = end.key
+        let rows = try await connection.query(
+            "SELECT state, attempts FROM outbox WHERE key = \(key) FOR UPDATE", logger: logger)
+        var found: (String, Int)?
+        for try await row in rows.decode((String, Int).self) { found = row }
+        guard let (stateText, attempts) = found, let state = OutboxState(rawValue: stateText) else {
+            throw StoreRules.unknownKey(key)
+        }
+        let (result, detail): (HistoryEntry.Outcome, String?) =
+            switch end.outcome {
+            case .delivered(let text): (.delivered, text)
+            case .retry(_, let error): (.retry, error)
+            case .failed(let error): (.failed, error)
+            }
+        guard state == .sending, attempts == end.attempt else {
+            // Taken over: this attempt was recorded as interrupted when another replica began the
+            // next one. Its history row says how it really ended; the entry is not this one's.
+            let updated = try await connection.query(
+                """
+                UPDATE deliveries SET result = \(result.rawValue), detail = \(detail)
+                WHERE key = \(key) AND attempt = \(end.attempt) AND replica = \(replica)
+                    AND result = \(HistoryEntry.Outcome.interrupted.rawValue) AND attempt < \(attempts)
+                RETURNING attempt
+                """, logger: logger)
+            for try await _ in updated { return }
+            throw StoreRules.cannotFinish(key, attempt: end.attempt, state: state, attempts: attempts)
+        }
+        switch end.outcome {
+        case .delivered:
+            try await connection.query(
+                """
+                UPDATE outbox SET state = 'delivered', last_error = NULL, message = NULL, next_attempt_at = NULL,
+                    updated_at = \(now), claimed_by = NULL, lease_until = NULL
+                WHERE key = \(key)
+                """, logger: logger)
+        case .retry(let at, let error):
+            try await connection.query(
+                """
+                UPDATE outbox SET state = 'retry', next_attempt_at = \(at), last_error = \(error),
+                    updated_at = \(now), claimed_by = NULL, lease_until = NULL
+                WHERE key = \(key)
+                """, logger: logger)
+        case .failed(let error):
+            try await connection.query(
+                """
+                UPDATE outbox SET state = 'failed', next_attempt_at = NULL, last_error = \(error),
+                    updated_at = \(now), claimed_by = NULL, lease_until = NULL
+                WHERE key = \(key)
+                """, logger: logger)
+        }
+        try await connection.query(
+            """
+            UPDATE deliveries SET finished_at = \(now), result = \(result.rawValue), detail = \(detail)
+            WHERE key = \(key) AND attempt = \(end.attempt)
+            """, logger: logger)
+    }
+
+    public func nextRetryAt(after instant: Int64? = nil) throws(StoreError) -> Int64? {
+        try call("read the outbox in") { client in
+            let rows = try await client.query(
+                """
+                SELECT min(next_attempt_at) FROM outbox
+                WHERE state = 'retry' AND (\(instant)::bigint IS NULL OR next_attempt_at > \(instant))
+                """, logger: self.logger)
+            for try await value in rows.decode(Int64?.self) { return value }
+            return nil
+        }
+    }
+
+    public func deliveredKeys(among keys: [String]) throws(StoreError) -> Set<String> {
+        try keysInOutbox(keys, states: ["delivered", "bundled"])
+    }
+
+    public func outboxKeys(among keys: [String]) throws(StoreError) -> Set<String> {
+        try keysInOutbox(keys, states: nil)
+    }
+
+    /// The keys among `keys` the outbox has, in one of `states` (any when `nil`).
+    private func keysInOutbox(_ keys: [String], states: [String]?) throws(StoreError) -> Set<String> {
+        guard !keys.isEmpty else { return [] }
+        return try call("read the outbox in", timeout: Self.bulkTimeout) { client in
+            var found = Set<String>()
+            for slice in keys.chunks(of: 100_000) {
+                let rows = try await client.query(
+                    """
+                    SELECT key FROM outbox WHERE key = ANY(\(Array(slice)))
+                    AND (\(states)::text[] IS NULL OR state = ANY(\(states)))
+                    """, logger: self.logger)
+                for try await key in rows.decode(String.self) { found.insert(key) }
+            }
+            return found
+        }
+    }
+
+    // MARK: - Rows
+
+    static func workColumns(_ table: String) -> String {
+        [
+            "key", "rule", "contact", "channel", "due", "state", "attempts", "first_attempt_at", "next_attempt_at",
+            "last_error", "to_kind", "recipient", "message",
+        ].map { "\(table).\($0)" }.joined(separator: ", ")
+    }
+
+    static func work(_ row: PostgresRow) throws -> OutboxWork {
+        let (key, rule, contact, channel, due, state, attempts, first, next, error, toKind, recipient, message) =
+            try row.decode(
+                (String, String, String, String, Int64, String, Int, Int64?, Int64?, String?, String?, String?, String?)
+                    .self)
+        return OutboxWork(
+            key: key, rule: rule, contact: contact, channel: channel, due: due,
+            state: OutboxState(rawValue: state) ?? .pending, attempts: attempts, firstAttemptAt: first,
+            nextAttemptAt: next, lastError: error, to: toKind.flatMap(Rule.Recipient.init(rawValue:)),
+            recipient: recipient, message: StoreRules.message(message))
+    }
+}

@@ -170,7 +170,7 @@ let package = Package(
         .testTarget(
             name: "TicklerStoreTests",
             dependencies: [
-                "TicklerStore", "TicklerCore", "TicklerTestSupport",
+                "TicklerStore", "TicklerCore", "TicklerTestSupport", "TicklerPostgres", "TicklerDaemon",
                 // to look at the file directly: journal mode, schema, migrations
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -182,7 +182,7 @@ let package = Package(
         .testTarget(
             name: "TicklerCLITests",
             // TicklerStore: to record deliveries in a test's state file, as the daemon would
-            dependencies: ["TicklerTestSupport", "TicklerStore"],
+            dependencies: ["TicklerTestSupport", "TicklerStore", "TicklerPostgres", "TicklerDaemon"],
             exclude: ["Corpus"]
         ),
         .testTarget(
@@ -203,7 +203,7 @@ let package = Package(
             // and the daemon's timing in-process, on a clock moved by hand (TicklerDaemon and its seams)
             dependencies: [
                 "TicklerTestSupport", "TicklerStore", "TicklerCore", "TicklerMessages", "TicklerInput", "TicklerFiles",
-                "TicklerDelivery", "TicklerDaemon", .product(name: "Logging", package: "swift-log"),
+                "TicklerDelivery", "TicklerDaemon", "TicklerPostgres", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),

@@ -30,11 +30,15 @@ extension Daemon {
     private func takeStartable(now: Int64) -> [OutboxWork] {
         for channel in mayHaveMore.sorted() where waiting[channel, default: []].isEmpty {
             mayHaveMore.remove(channel)
+            // On a shared store every row taken is claimed from the other replicas: take what the
+            // channel's slots start now and as many again, so they share a burst.
+            let limit =
+                store is any SharedStore
+                ? min(configuration.batch, 2 * loaded.transport.parallelism(of: channel)) : configuration.batch
             do throws(StoreError) {
-                let rows = try store.dueWork(
-                    now: now, channel: channel, limit: configuration.batch, excluding: Set(inFlight.keys))
+                let rows = try store.dueWork(now: now, channel: channel, limit: limit, excluding: Set(inFlight.keys))
                 waiting[channel] = rows
-                if rows.count >= configuration.batch / 2 { mayHaveMore.insert(channel) }
+                if rows.count >= limit / 2 { mayHaveMore.insert(channel) }
             } catch {
                 logger.error(
                     "cannot read the outbox", metadata: ["channel": "\(channel)", "error": "\(error.message)"])

@@ -27,9 +27,17 @@ extension Daemon {
             metadata: ["replica": "\(shared.replica)", "lease_s": "\(shared.lease)", "config": "\(digest)"])
     }
 
+    /// Renews the leases; when entries wait under a lease that ran out (their replica died or
+    /// froze), takes them over: nothing else would wake this replica for them.
     private func beat(_ shared: any SharedStore) {
         do throws(StoreError) {
-            try shared.heartbeat(configDigest: configDigest)
+            let beat = try shared.heartbeat(configDigest: configDigest)
+            guard beat.abandoned > 0, !stopping else { return }
+            logger.info("taking over work whose lease ran out", metadata: ["entries": "\(beat.abandoned)"])
+            mayHaveMore = Set(loaded.workspace.config.channels.keys)
+            let now = clock.now()
+            pump(now: now)
+            arm(now: now)
         } catch {
             logger.warning(
                 "cannot renew this replica's leases; its claims run out unless the store answers",

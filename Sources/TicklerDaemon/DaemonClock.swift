@@ -22,15 +22,22 @@ public protocol DaemonTimer: AnyObject, Sendable {
 
 /// The system's clock: `Date()` for now, and one `DispatchSourceTimer` per timer on a wall-clock
 /// deadline, so that a suspended machine or a clock set forward wakes it when the instant comes.
+///
+/// A replica of a shared store runs on the database's clock: `offset` is how far the database's
+/// clock is ahead of this machine's (seconds), added to what it reads and taken from its deadlines.
 public struct WallClock: DaemonClock {
-    public init() {}
+    public let offset: Double
+
+    public init(offset: Double = 0) {
+        self.offset = offset
+    }
 
     public func now() -> Int64 {
-        Int64(Date().timeIntervalSince1970.rounded(.down))
+        Int64((Date().timeIntervalSince1970 + offset).rounded(.down))
     }
 
     public func makeTimer(queue: DispatchQueue, handler: @escaping @Sendable () -> Void) -> any DaemonTimer {
-        DispatchWallTimer(queue: queue, handler: handler)
+        DispatchWallTimer(queue: queue, offset: offset, handler: handler)
     }
 }
 
@@ -38,8 +45,10 @@ public struct WallClock: DaemonClock {
 final class DispatchWallTimer: DaemonTimer, @unchecked Sendable {
     // A Dispatch source is safe to schedule and cancel from any thread.
     private let source: DispatchSourceTimer
+    private let offset: Double
 
-    init(queue: DispatchQueue, handler: @escaping @Sendable () -> Void) {
+    init(queue: DispatchQueue, offset: Double = 0, handler: @escaping @Sendable () -> Void) {
+        self.offset = offset
         source = DispatchSource.makeTimerSource(queue: queue)
         source.setEventHandler(handler: handler)
         source.schedule(wallDeadline: .distantFuture)
@@ -47,7 +56,11 @@ final class DispatchWallTimer: DaemonTimer, @unchecked Sendable {
     }
 
     func arm(at instant: Int64) {
-        source.schedule(wallDeadline: DispatchWallTime(timespec: timespec(tv_sec: Int(instant), tv_nsec: 0)))
+        let local = Double(instant) - offset
+        let seconds = local.rounded(.down)
+        source.schedule(
+            wallDeadline: DispatchWallTime(
+                timespec: timespec(tv_sec: Int(seconds), tv_nsec: Int((local - seconds) * 1e9))))
     }
 
     func cancel() {

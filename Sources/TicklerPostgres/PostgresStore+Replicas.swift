@@ -26,7 +26,7 @@ extension PostgresStore: SharedStore {
     }
 
     @discardableResult
-    public func heartbeat(configDigest: String) throws(StoreError) -> Int {
+    public func heartbeat(configDigest: String) throws(StoreError) -> Heartbeat {
         let started = DispatchTime.now().uptimeNanoseconds
         let renewed = try transaction("renew this replica's leases in") { connection in
             try await connection.query(
@@ -42,10 +42,18 @@ extension PostgresStore: SharedStore {
                 """, logger: self.logger)
             var count = 0
             for try await _ in rows { count += 1 }
-            return count
+            let abandoned = try await connection.query(
+                """
+                SELECT count(*) FROM outbox
+                WHERE state IN ('pending', 'sending', 'retry') AND claimed_by <> \(self.replica)
+                    AND lease_until < \(unescaped: Self.databaseNow)
+                """, logger: self.logger)
+            var waiting = 0
+            for try await value in abandoned.decode(Int.self) { waiting = value }
+            return Heartbeat(renewed: count, abandoned: waiting)
         }
         leaseStart.withLock { $0 = max($0, started) }
-        counters.renewed.add(renewed)
+        counters.renewed.add(renewed.renewed)
         return renewed
     }
 
@@ -102,6 +110,7 @@ extension PostgresStore: SharedStore {
             var delay = 0.1
             var first = true
             while !Task.isCancelled {
+                var reason = "the server closed it"
                 do {
                     try await client.withConnection { connection in
                         try await connection.listen(on: Self.eventsChannel) { notifications in
@@ -112,11 +121,12 @@ extension PostgresStore: SharedStore {
                         }
                     }
                 } catch {
-                    if Task.isCancelled { return }
-                    logger.warning(
-                        "lost the connection that listens for events; trying again",
-                        metadata: ["in_s": "\(delay)"])
+                    reason = self.storeError(error, operation: "listen to").message
                 }
+                if Task.isCancelled { return }
+                logger.warning(
+                    "lost the connection that listens for events; trying again",
+                    metadata: ["in_s": "\(delay)", "error": "\(reason)"])
                 first = false
                 await withCheckedContinuation { continuation in
                     waits.asyncAfter(deadline: .now() + delay) { continuation.resume() }

@@ -91,19 +91,65 @@ public final class PostgresStore: StateStore, @unchecked Sendable {
         configuration.options.connectionIdleTimeout = .seconds(3_600)
         configuration.options.maximumConnections = 8
         configuration.options.additionalStartupParameters = [("application_name", "tickler")]
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool's own log (every reconnect, at debug) stays out; the store logs what matters.
+        let client = PostgresClient(
+            configuration: configuration,
+            backgroundLogger: Logger(label: "tickler.postgres.pool", factory: { _ in SwiftLogNoOpLogHandler() }))
         let store = PostgresStore(
             location: location, client: client, executor: executor, lease: lease, logger: logger)
+        try store.connectOnce(password: password)
         try store.migrate()
         return store
     }
 
+    /// Connects once outside the pool, which retries a refused login without passing on why: so a
+    /// wrong password, an unknown database or a refused TLS handshake is reported as the server says.
+    private func connectOnce(password: String?) throws(StoreError) {
+        let location = location
+        let tls: PostgresConnection.Configuration.TLS
+        do {
+            if location.tls == .disable {
+                tls = .disable
+            } else {
+                let context = try NIOSSLContext(configuration: try Self.tlsConfiguration(location))
+                tls = location.tls == .allow || location.tls == .prefer ? .prefer(context) : .require(context)
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.cannotOpen, "cannot set up TLS for the state store '\(location)': \(error)")
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.user, password: password,
+            database: location.database, tls: tls)
+        configuration.options.connectTimeout = .seconds(Int64(location.connectTimeout))
+        let logger = logger
+        let settings = configuration
+        try call("connect to", timeout: Double(location.connectTimeout) + 5) { _ in
+            let connection = try await PostgresConnection.connect(
+                on: PostgresConnection.defaultEventLoopGroup.next(), configuration: settings, id: 0,
+                logger: logger
+            ).get()
+            try await connection.close()
+        }
+    }
+
     private static func tlsSettings(_ location: PostgresLocation) throws(StoreError) -> PostgresClient.Configuration.TLS
     {
-        var tls = TLSConfiguration.makeClientConfiguration()
         switch location.tls {
         case .disable: return .disable
-        case .allow, .prefer, .require: tls.certificateVerification = .none
+        case .allow, .prefer: return .prefer(try tlsConfiguration(location))
+        default: return .require(try tlsConfiguration(location))
+        }
+    }
+
+    /// libpq's `sslmode` as a TLS configuration: `allow`, `prefer` and `require` encrypt without
+    /// checking the certificate; `verify-ca` checks it against `sslrootcert` (or the system's
+    /// authorities); `verify-full` checks the host name too.
+    private static func tlsConfiguration(_ location: PostgresLocation) throws(StoreError) -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        switch location.tls {
+        case .disable, .allow, .prefer, .require: tls.certificateVerification = .none
         case .verifyCA: tls.certificateVerification = .noHostnameVerification
         case .verifyFull: tls.certificateVerification = .fullVerification
         }
@@ -115,10 +161,19 @@ public final class PostgresStore: StateStore, @unchecked Sendable {
             }
             tls.trustRoots = .file(file)
         }
-        switch location.tls {
-        case .allow, .prefer: return .prefer(tls)
-        default: return .require(tls)
+        return tls
+    }
+
+    public func clockOffset() throws(StoreError) -> Double {
+        let before = Date().timeIntervalSince1970
+        let database = try call("read the clock of") { client in
+            let rows = try await client.query(
+                "SELECT extract(epoch FROM clock_timestamp())::float8", logger: self.logger)
+            for try await value in rows.decode(Double.self) { return value }
+            return 0
         }
+        let after = Date().timeIntervalSince1970
+        return database - (before + after) / 2
     }
 
     /// Stops the client: connections are closed and calls fail from now on.

@@ -14,9 +14,10 @@ public protocol SharedStore: StateStore {
     /// Records this replica (host, pid, start, configuration digest) and starts its lease clock.
     func register(configDigest: String, at now: Int64) throws(StoreError)
     /// Renews this replica's heartbeat and the leases of the claims it still holds (not those that
-    /// ran out: another replica may have them); returns how many it renewed.
+    /// ran out: another replica may have them); says how many it renewed, and how many entries wait
+    /// under another replica's lease that ran out (that replica died or froze: take them over).
     @discardableResult
-    func heartbeat(configDigest: String) throws(StoreError) -> Int
+    func heartbeat(configDigest: String) throws(StoreError) -> Heartbeat
     /// Releases this replica's claims on entries it has not begun, and marks it stopped.
     func deregister(at now: Int64) throws(StoreError)
     /// Whether this replica's leases still hold by its own monotonic clock, with a margin: checked
@@ -26,8 +27,24 @@ public protocol SharedStore: StateStore {
     /// Calls `changed` whenever another process records events, and after every reconnect (what
     /// was sent while the connection was down is lost), until the store is closed.
     func observeEvents(_ changed: @escaping @Sendable () -> Void)
+    /// How far the database's clock is ahead of this machine's, in seconds (negative: behind),
+    /// measured over one round trip: replicas read due times from the database's clock.
+    func clockOffset() throws(StoreError) -> Double
     /// The replicas that have run against the store, latest heartbeat first.
     func replicas() throws(StoreError) -> [ReplicaStatus]
+}
+
+/// What a heartbeat found.
+public struct Heartbeat: Sendable, Hashable {
+    /// Claims of this replica whose lease it renewed.
+    public var renewed: Int
+    /// Entries to attempt whose claim, another replica's, ran out.
+    public var abandoned: Int
+
+    public init(renewed: Int, abandoned: Int) {
+        self.renewed = renewed
+        self.abandoned = abandoned
+    }
 }
 
 /// One replica as the store knows it.

@@ -5,6 +5,7 @@ import Logging
 import ServiceLifecycle
 import TicklerDaemon
 import TicklerHTTP
+import TicklerStore
 
 /// `tickler run`: the daemon, in the foreground.
 ///
@@ -58,7 +59,7 @@ struct RunCommand: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let daemon = Daemon(
             configuration: Daemon.Configuration(configPath: options.path, environment: environment),
-            workspace: workspace, store: store, logger: logger)
+            workspace: workspace, store: store, clock: Self.clock(for: store, logger: logger), logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: daemon)]
         let http = workspace.config.http
         let readiness = Readiness(parts: http == nil ? ["daemon"] : ["daemon", "http"], environment: environment)
@@ -91,6 +92,25 @@ struct RunCommand: ParsableCommand {
             }
         }
         dispatchMain()
+    }
+
+    /// The wall clock; for a replica of a shared store, set to the database's clock, so that a
+    /// replica whose own clock is off sends nothing early or late.
+    private static func clock(for store: any StateStore, logger: Logger) -> WallClock {
+        guard let shared = store as? any SharedStore else { return WallClock() }
+        do throws(StoreError) {
+            let offset = try shared.clockOffset()
+            if abs(offset) >= 1 {
+                logger.warning(
+                    "this machine's clock is off from the database's; going by the database's",
+                    metadata: ["offset_s": "\(String(format: "%.3f", offset))"])
+            }
+            return WallClock(offset: offset)
+        } catch {
+            logger.warning(
+                "cannot read the database's clock; going by this machine's", metadata: ["error": "\(error.message)"])
+            return WallClock()
+        }
     }
 
     /// Each HTTP connection is a file descriptor: take the hard limit (systemd's default soft

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import TicklerCore
 import TicklerDaemon
 import TicklerDelivery
@@ -87,7 +88,8 @@ struct Session {
                 for: location, variable: config.shared.passwordVariable, file: config.shared.passwordFile,
                 environment: ProcessInfo.processInfo.environment)
             return try PostgresStore.open(
-                location, password: password, executor: postgresExecutor, lease: config.shared.lease.seconds)
+                location, password: password, executor: postgresExecutor, lease: config.shared.lease.seconds,
+                logger: Logger(label: "tickler"))
         } catch {
             throw report(error)
         }

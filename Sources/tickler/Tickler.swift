@@ -46,7 +46,7 @@ struct Tickler: AsyncParsableCommand {
             """,
         subcommands: [
             RunCommand.self, CheckCommand.self, UpcomingCommand.self, RenderCommand.self, SendTestCommand.self,
-            EventCommand.self, StatusCommand.self, HistoryCommand.self,
+            EventCommand.self, StatusCommand.self, HistoryCommand.self, StateCommand.self,
         ]
     )
 }

@@ -20,6 +20,8 @@ final class DaemonWorkspace {
     let logPath: String
     /// The contacts files `etc/tickler.yaml` names.
     let contactFiles: [String]
+    /// What `state:` says.
+    let state: String
 
     static let from = "Service <service@example.com>"
 
@@ -30,7 +32,12 @@ final class DaemonWorkspace {
     ///   - channels: the body of `channels:`, indented by the caller as YAML under it (two spaces).
     ///   - rules: the body of `rules:`.
     ///   - extra: more top-level settings (`catch_up: …`).
-    init(contacts: Int = 1, csvContacts: Int = 0, channels: String, rules: String, extra: String = "") throws {
+    ///   - state: the `state:` line's value (the SQLite file in `var/` unless a test shares a database).
+    init(
+        contacts: Int = 1, csvContacts: Int = 0, channels: String, rules: String, extra: String = "",
+        state: String = "../var/tickler.sqlite"
+    ) throws {
+        self.state = state
         directory = try TemporaryDirectory()
         config = directory.path("etc/tickler.yaml")
         statePath = directory.path("var/tickler.sqlite")
@@ -61,12 +68,12 @@ final class DaemonWorkspace {
     /// The whole configuration text for these channels and rules.
     static func configText(
         channels: String, rules: String, extra: String = "", retry: String = retry,
-        contactFiles: [String] = ["contacts.yaml"]
+        contactFiles: [String] = ["contacts.yaml"], state: String = "../var/tickler.sqlite"
     ) -> String {
         """
         timezone: Asia/Shanghai
         language: en
-        state: ../var/tickler.sqlite
+        state: \(state)
         contacts: [\(contactFiles.joined(separator: ", "))]
         templates: ../templates
         retry: \(retry)
@@ -85,7 +92,8 @@ final class DaemonWorkspace {
     func writeConfig(channels: String, rules: String, extra: String = "", retry: String = retry) throws {
         try writeInPlace(
             config,
-            Self.configText(channels: channels, rules: rules, extra: extra, retry: retry, contactFiles: contactFiles))
+            Self.configText(
+                channels: channels, rules: rules, extra: extra, retry: retry, contactFiles: contactFiles, state: state))
     }
 
     /// Overwrites the file at `path` in place (no rename), as `echo … > file` does.

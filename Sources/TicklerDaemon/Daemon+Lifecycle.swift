@@ -92,6 +92,7 @@ extension Daemon {
             workspace: workspace, transport: makeTransport(workspace, configuration.environment),
             unsubscribeLinks: Self.unsubscribeLinks(workspace.config, secret: unsubscribeSecret))
         attempt("record first-seen times") { () throws(StoreError) in try recordFirstSeen(now: now) }
+        if store is any SharedStore { configDigest = Self.configDigest(path: configuration.configPath) }
         replanAll(now: now)
         state.loaded(workspace, loaded.schedule, unsubscribeLinks: loaded.unsubscribeLinks, at: now)
         Self.returnFreedMemory()

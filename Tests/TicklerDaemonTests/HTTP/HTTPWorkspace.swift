@@ -32,10 +32,13 @@ final class HTTPWorkspace {
           - { name: call-back, after: callback-requested, delay: 2h, unless: callback-done, to: owner, channel: out, template: heads-up }
         """
 
-    init(contacts: Int = 3, rules: String = HTTPWorkspace.rules, extra: String = "") throws {
+    init(
+        contacts: Int = 3, rules: String = HTTPWorkspace.rules, extra: String = "",
+        state: String = "../var/tickler.sqlite"
+    ) throws {
         workspace = try DaemonWorkspace(
             contacts: contacts, channels: "  out: { type: file, path: ../var/out }", rules: rules,
-            extra: Self.http + "\n" + extra)
+            extra: Self.http + "\n" + extra, state: state)
     }
 
     /// Starts `tickler run` and waits for the server to listen and the daemon to plan.

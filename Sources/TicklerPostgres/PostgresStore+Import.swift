@@ -18,7 +18,10 @@ extension PostgresStore {
         return try transaction("import events into", timeout: Self.bulkTimeout) { connection in
             let counter = try await self.lockCounter(connection)
             let stored = try await self.collisions(of: events, on: connection)
-            var plan = ImportPlan(stored: stored, next: counter + 1)
+            // As SQLite's import: the numbers the store hands out go on after the highest plain
+            // number among the import's ids, whether it comes first or last (or is skipped).
+            let highest = events.compactMap { $0.id.flatMap(StoreRules.sequenceNumber(ofID:)) }.max() ?? 0
+            var plan = ImportPlan(stored: stored, next: max(counter, highest) + 1)
             var rows = CopyRows()
             for event in events {
                 guard let (seq, id) = plan.add(event) else { continue }
@@ -26,7 +29,6 @@ extension PostgresStore {
             }
             guard plan.conflicts.isEmpty else { throw StoreRules.conflictError(plan.conflicts, place: place) }
             try await rows.copy(into: "events", columns: Self.eventColumns, on: connection, logger: self.logger)
-            let highest = events.compactMap { $0.id.flatMap(StoreRules.sequenceNumber(ofID:)) }.max() ?? 0
             let last = max(highest, plan.highestSeq, counter)
             if last > counter || plan.result.inserted > 0 { try await self.finishNumbering(connection, last: last) }
             return plan.result
@@ -34,7 +36,8 @@ extension PostgresStore {
     }
 
     /// The stored events an import can meet: those with its ids, those at its plain numbers, and
-    /// (for events without an id) those with the same contact, type and time.
+    /// (for events without an id) those with the same contact, type and time — each once, however
+    /// many of the import's events share that contact, type and time.
     private func collisions(of events: [ImportedEvent], on connection: PostgresConnection) async throws
         -> ImportPlan.Stored
     {
@@ -58,7 +61,8 @@ extension PostgresStore {
             let rows = try await connection.query(
                 """
                 SELECT e.contact, e.type, e.at, e.note FROM events AS e
-                JOIN unnest(\(slice.map(\.contact)), \(slice.map(\.type)), \(slice.map(\.at))) AS i (contact, type, at)
+                JOIN (SELECT DISTINCT * FROM unnest(\(slice.map(\.contact)), \(slice.map(\.type)), \(slice.map(\.at))))
+                    AS i (contact, type, at)
                 ON e.contact = i.contact AND e.type = i.type AND e.at = i.at
                 """, logger: logger)
             for try await (contact, type, at, note) in rows.decode((String, String, Int64, String?).self) {
@@ -150,6 +154,9 @@ private struct ImportPlan {
             seq = take()
         }
         stored.byID[id] = content
+        // An event without an id that repeats this one later in the import is skipped, as one
+        // that repeats a stored event is.
+        stored.contents.insert(content)
         highestSeq = max(highestSeq, seq)
         result.inserted += 1
         return (seq, id)

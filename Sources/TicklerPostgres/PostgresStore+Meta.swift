@@ -29,6 +29,8 @@ extension PostgresStore {
     /// `COPY`: straight into the table when it is empty (a first start), otherwise into a temporary
     /// table that is then merged with `ON CONFLICT DO NOTHING`. The table is locked against other
     /// recorders for the transaction, so two replicas starting together do not both take the first way.
+    /// An id given twice goes in once either way (the first way has no `ON CONFLICT`: repeats are
+    /// left out by their bytes, as the table's key compares them).
     public func recordFirstSeen(_ contacts: [String], at: Int64) throws(StoreError) {
         guard !contacts.isEmpty else { return }
         try transaction("record first-seen times in", timeout: Self.bulkTimeout) { connection in
@@ -38,7 +40,13 @@ extension PostgresStore {
                 "SELECT NOT EXISTS (SELECT 1 FROM first_seen)", logger: self.logger
             ).decode(Bool.self) { empty = value }
             var rows = CopyRows()
+            var given = FirstSeenTimes(minimumCapacity: empty ? contacts.count : 0)
             for contact in contacts {
+                if empty {
+                    let count = given.count
+                    given.insert(contact, at: at)
+                    if given.count == count { continue }
+                }
                 rows.append(contact)
                 rows.append(at)
                 rows.endRow()

@@ -69,17 +69,18 @@ extension PostgresStore {
     /// Claims the entries to attempt at `now`, oldest due first: `pending`, `retry` due by `now`,
     /// and `sending` entries whose lease ran out (an attempt a crash or a freeze cut off) — each
     /// unless another replica's claim on it holds. The claim lasts ``lease`` seconds, renewed by
-    /// ``heartbeat(configDigest:)``.
+    /// ``heartbeat(configDigest:)``. Only entries this replica did not hold already count as claimed
+    /// (``ClaimCounters/claimed``): one handed out again while its claim holds is not taken again.
     public func dueWork(
         now: Int64, channel: String? = nil, limit: Int, excluding inFlight: Set<String> = []
     ) throws(StoreError) -> [OutboxWork] {
         guard limit > 0 else { return [] }
         let excluded = Array(inFlight)
-        let rows = try transaction("claim work in the outbox of") { connection in
+        let (rows, taken) = try transaction("claim work in the outbox of") { connection in
             let claimed = try await connection.query(
                 """
                 WITH due AS (
-                    SELECT key FROM outbox
+                    SELECT key, claimed_by AS owner, lease_until AS until FROM outbox
                     WHERE (state IN ('pending', 'sending') OR (state = 'retry' AND next_attempt_at <= \(now)))
                         AND (claimed_by IS NULL OR claimed_by = \(self.replica)
                             OR lease_until < \(unescaped: Self.databaseNow))
@@ -92,13 +93,19 @@ extension PostgresStore {
                 UPDATE outbox AS o SET claimed_by = \(self.replica),
                     lease_until = \(unescaped: Self.databaseNow) + \(self.lease)
                 FROM due WHERE o.key = due.key
-                RETURNING \(unescaped: Self.workColumns("o"))
+                RETURNING \(unescaped: Self.workColumns("o")),
+                    due.owner IS DISTINCT FROM \(self.replica) OR due.until < \(unescaped: Self.databaseNow)
                 """, logger: self.logger)
             var works: [OutboxWork] = []
-            for try await row in claimed { works.append(try Self.work(row)) }
-            return works
+            var taken = 0
+            for try await row in claimed {
+                works.append(try Self.work(row))
+                let cells = row.makeRandomAccess()
+                if try cells[cells.count - 1].decode(Bool.self) { taken += 1 }
+            }
+            return (works, taken)
         }
-        if !rows.isEmpty { counters.claimed.add(rows.count) }
+        if taken > 0 { counters.claimed.add(taken) }
         return rows.sorted { a, b in a.due != b.due ? a.due < b.due : a.key.utf8.lexicographicallyPrecedes(b.key.utf8) }
     }
 
@@ -135,6 +142,15 @@ extension PostgresStore {
         }
         if let owner, owner != replica, leaseHolds == true { return nil }
         if owner == replica, leaseHolds == false, state == .sending { return nil }
+        // Claimed here, then finished by the replica whose lease had run out (it woke and its
+        // attempt ended): done elsewhere, not this replica's to send.
+        if owner == replica, [.delivered, .failed, .retry].contains(state),
+            try await finishedElsewhere(key, on: connection)
+        {
+            try await connection.query(
+                "UPDATE outbox SET claimed_by = NULL, lease_until = NULL WHERE key = \(key)", logger: logger)
+            return nil
+        }
         switch state {
         case .pending, .retry:
             break
@@ -179,37 +195,50 @@ extension PostgresStore {
             }
         guard state == .sending, attempts == end.attempt else {
             // Taken over: this attempt was recorded as interrupted when another replica began the
-            // next one. Its history row says how it really ended; the entry is not this one's.
+            // next one. It stays `interrupted` (a copy may have arrived: the one the re-send
+            // duplicates), and its detail says how it really ended; the entry is not this one's. (An
+            // attempt this replica cut off itself, by beginning the next one, has ended: refused.)
             let updated = try await connection.query(
                 """
-                UPDATE deliveries SET result = \(result.rawValue), detail = \(detail)
-                WHERE key = \(key) AND attempt = \(end.attempt) AND replica = \(replica)
-                    AND result = \(HistoryEntry.Outcome.interrupted.rawValue) AND attempt < \(attempts)
-                RETURNING attempt
+                UPDATE deliveries AS d SET detail = \("taken over by another replica; then ended " + result.rawValue + (detail.map { ": " + $0 } ?? ""))
+                WHERE d.key = \(key) AND d.attempt = \(end.attempt) AND d.replica = \(replica)
+                    AND d.result = \(HistoryEntry.Outcome.interrupted.rawValue) AND d.attempt < \(attempts)
+                    AND EXISTS (
+                        SELECT 1 FROM deliveries AS n
+                        WHERE n.key = d.key AND n.attempt = d.attempt + 1 AND n.replica IS DISTINCT FROM d.replica)
+                RETURNING d.attempt
                 """, logger: logger)
             for try await _ in updated { return }
             throw StoreRules.cannotFinish(key, attempt: end.attempt, state: state, attempts: attempts)
         }
+        // The end gives back this replica's claim and leaves another's: one that claimed the entry
+        // while this replica's lease had run out learns at its begin that it is done.
         switch end.outcome {
         case .delivered:
             try await connection.query(
                 """
                 UPDATE outbox SET state = 'delivered', last_error = NULL, message = NULL, next_attempt_at = NULL,
-                    updated_at = \(now), claimed_by = NULL, lease_until = NULL
+                    updated_at = \(now),
+                    lease_until = CASE WHEN claimed_by = \(replica) THEN NULL ELSE lease_until END,
+                    claimed_by = CASE WHEN claimed_by = \(replica) THEN NULL ELSE claimed_by END
                 WHERE key = \(key)
                 """, logger: logger)
         case .retry(let at, let error):
             try await connection.query(
                 """
                 UPDATE outbox SET state = 'retry', next_attempt_at = \(at), last_error = \(error),
-                    updated_at = \(now), claimed_by = NULL, lease_until = NULL
+                    updated_at = \(now),
+                    lease_until = CASE WHEN claimed_by = \(replica) THEN NULL ELSE lease_until END,
+                    claimed_by = CASE WHEN claimed_by = \(replica) THEN NULL ELSE claimed_by END
                 WHERE key = \(key)
                 """, logger: logger)
         case .failed(let error):
             try await connection.query(
                 """
                 UPDATE outbox SET state = 'failed', next_attempt_at = NULL, last_error = \(error),
-                    updated_at = \(now), claimed_by = NULL, lease_until = NULL
+                    updated_at = \(now),
+                    lease_until = CASE WHEN claimed_by = \(replica) THEN NULL ELSE lease_until END,
+                    claimed_by = CASE WHEN claimed_by = \(replica) THEN NULL ELSE claimed_by END
                 WHERE key = \(key)
                 """, logger: logger)
         }
@@ -218,6 +247,15 @@ extension PostgresStore {
             UPDATE deliveries SET finished_at = \(now), result = \(result.rawValue), detail = \(detail)
             WHERE key = \(key) AND attempt = \(end.attempt)
             """, logger: logger)
+    }
+
+    /// Whether the latest attempt of `key` was begun by another replica (then this one's claim
+    /// came after it, and its end is that replica's).
+    private func finishedElsewhere(_ key: String, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query(
+            "SELECT replica FROM deliveries WHERE key = \(key) ORDER BY attempt DESC LIMIT 1", logger: logger)
+        for try await owner in rows.decode(String?.self) { return owner != replica }
+        return false
     }
 
     public func nextRetryAt(after instant: Int64? = nil) throws(StoreError) -> Int64? {

@@ -38,6 +38,7 @@ extension PostgresStore: SharedStore {
                 """
                 UPDATE outbox SET lease_until = \(unescaped: Self.databaseNow) + \(self.lease)
                 WHERE claimed_by = \(self.replica) AND lease_until >= \(unescaped: Self.databaseNow)
+                    AND state IN ('pending', 'sending', 'retry')
                 RETURNING key
                 """, logger: self.logger)
             var count = 0

@@ -1,20 +1,13 @@
 import Testing
 import TicklerCore
-import TicklerTestSupport
 
 @testable import TicklerStore
 
-/// What `tickler status` and `tickler history` read: counts, retries, failures, missed, attempts.
+/// What `tickler status` and `tickler history` read, on both stores: counts, retries, failures,
+/// missed, attempts.
 @Suite struct OutboxStatusTests {
     typealias F = OutboxFixtures
-    let directory: TemporaryDirectory
-    let store: SQLiteStore
     let t = F.due
-
-    init() throws {
-        directory = try TemporaryDirectory()
-        store = try SQLiteStore.open(path: directory.path("tickler.sqlite"))
-    }
 
     /// Ten entries on two channels in every state, with a known history:
     /// - `d1`, `d2` delivered (email, t+1 and t+2); `d3` delivered on chat after a retry (t+40)
@@ -22,7 +15,7 @@ import TicklerTestSupport
     /// - `f1` failed at t+5 (permanent), `f2` failed before sending (t)
     /// - `m1` missed (due t−3 days), `m2` missed (due t−1 day)
     /// - `p1` pending, `s1` sending
-    private func fill() throws {
+    private func fill(_ store: any StateStore) throws {
         try store.enqueue(
             [
                 F.item("x/d1/1"), F.item("x/d2/1"), F.item("x/d3/1", channel: "chat"), F.item("x/r1/1"),
@@ -32,22 +25,23 @@ import TicklerTestSupport
                 F.item("x/m1/1", due: t - 3 * 86_400, state: .missed(reason: "three days late")),
                 F.item("x/m2/1", channel: "chat", due: t - 86_400, state: .missed(reason: "a day late")),
             ], at: t)
-        try attempt("x/d1/1", at: t + 1, .delivered(detail: "250 ok"))
-        try attempt("x/d2/1", at: t + 2, .delivered(detail: nil))
-        try attempt("x/d3/1", at: t + 3, .retry(at: t + 40, error: "HTTP 503"))
-        try attempt("x/d3/1", at: t + 40, .delivered(detail: "HTTP 200"))
-        try attempt("x/r1/1", at: t + 4, .retry(at: t + 100, error: "connection refused"))
-        try attempt("x/r2/1", at: t + 5, .retry(at: t + 50, error: "HTTP 429"))
-        try attempt("x/f1/1", at: t + 5, .failed(error: "550 no such user"))
+        try attempt(store, "x/d1/1", at: t + 1, .delivered(detail: "250 ok"))
+        try attempt(store, "x/d2/1", at: t + 2, .delivered(detail: nil))
+        try attempt(store, "x/d3/1", at: t + 3, .retry(at: t + 40, error: "HTTP 503"))
+        try attempt(store, "x/d3/1", at: t + 40, .delivered(detail: "HTTP 200"))
+        try attempt(store, "x/r1/1", at: t + 4, .retry(at: t + 100, error: "connection refused"))
+        try attempt(store, "x/r2/1", at: t + 5, .retry(at: t + 50, error: "HTTP 429"))
+        try attempt(store, "x/f1/1", at: t + 5, .failed(error: "550 no such user"))
         _ = try store.beginAttempt(key: "x/s1/1", at: t + 6)
     }
 
-    private func attempt(_ key: String, at time: Int64, _ outcome: AttemptOutcome) throws {
+    private func attempt(_ store: any StateStore, _ key: String, at time: Int64, _ outcome: AttemptOutcome) throws {
         let number = try store.beginAttempt(key: key, at: time)
         try store.finishAttempt(key: key, attempt: number, at: time, outcome: outcome)
     }
 
-    @Test func anEmptyOutboxHasNothingToShow() throws {
+    @Test(arguments: StoreKind.allCases) func anEmptyOutboxHasNothingToShow(_ kind: StoreKind) throws {
+        let store = try kind.makeStore()
         let status = try store.status(now: t)
         #expect(
             status
@@ -57,8 +51,9 @@ import TicklerTestSupport
         #expect(try store.history().isEmpty)
     }
 
-    @Test func statusCountsEntriesByStateAndChannel() throws {
-        try fill()
+    @Test(arguments: StoreKind.allCases) func statusCountsEntriesByStateAndChannel(_ kind: StoreKind) throws {
+        let store = try kind.makeStore()
+        try fill(store)
         let status = try store.status(now: t + 60)
         #expect(
             status.counts.map { "\($0.state.rawValue) \($0.channel) \($0.count)" } == [
@@ -72,8 +67,11 @@ import TicklerTestSupport
         #expect(try store.dueWork(now: t + 60, limit: 100).count == status.dueNow)
     }
 
-    @Test func statusListsRetriesFailuresMissedAndTheLatestAttempts() throws {
-        try fill()
+    @Test(arguments: StoreKind.allCases) func statusListsRetriesFailuresMissedAndTheLatestAttempts(_ kind: StoreKind)
+        throws
+    {
+        let store = try kind.makeStore()
+        try fill(store)
         let status = try store.status(now: t + 60, limit: 3)
         #expect(
             status.retries == [
@@ -98,7 +96,8 @@ import TicklerTestSupport
         #expect(try store.status(now: t + 60, limit: 1).failures.count == 1)
     }
 
-    @Test func statusListsTheLatestDigestsWithWhatTheyCarry() throws {
+    @Test(arguments: StoreKind.allCases) func statusListsTheLatestDigestsWithWhatTheyCarry(_ kind: StoreKind) throws {
+        let store = try kind.makeStore()
         // One digest delivered with its two items, one missed with its item, an ordinary entry.
         let (sent, lost) = ("digest/li.na/2027-03-14", "digest/li.na/2027-03-13")
         try store.enqueue(
@@ -110,7 +109,7 @@ import TicklerTestSupport
                 F.item("heads-up/c4/2027-03-13", due: t - 86_400, state: .missed(reason: "two days late")),
                 F.item("x/d1/1"),
             ], at: t)
-        try attempt(sent, at: t + 1, .delivered(detail: "250 ok"))
+        try attempt(store, sent, at: t + 1, .delivered(detail: "250 ok"))
         #expect(
             try store.status(now: t + 2).digests == [
                 OutboxStatus.Digest(key: sent, channel: "email", state: .delivered, due: t, items: 2),
@@ -119,8 +118,11 @@ import TicklerTestSupport
         #expect(try store.status(now: t + 2, limit: 1).digests.map(\.key) == [sent])
     }
 
-    @Test func historyIsNewestFirstAndIncludesEntriesNeverAttempted() throws {
-        try fill()
+    @Test(arguments: StoreKind.allCases) func historyIsNewestFirstAndIncludesEntriesNeverAttempted(_ kind: StoreKind)
+        throws
+    {
+        let store = try kind.makeStore()
+        try fill(store)
         let all = try store.history()
         #expect(all.count == 12)  // 8 attempts, and f2, m1, m2, p1 never attempted
         let lines = all.map { "\($0.key) \($0.attempt.map(String.init) ?? "-") \($0.outcome.rawValue)" }
@@ -137,15 +139,16 @@ import TicklerTestSupport
         #expect(try store.history(limit: 2).map(\.key) == ["x/d3/1", "x/s1/1"])
     }
 
-    @Test func historyOfOneContact() throws {
+    @Test(arguments: StoreKind.allCases) func historyOfOneContact(_ kind: StoreKind) throws {
+        let store = try kind.makeStore()
         try store.enqueue(
             [
                 F.item("thank-you/acme-zhang/9", due: t), F.item("check-in/acme-zhang/2027-03-20", due: t + 100),
                 F.item("thank-you/globex-li/4", due: t),
             ], at: t)
-        try attempt("thank-you/acme-zhang/9", at: t + 1, .retry(at: t + 31, error: "timeout"))
-        try attempt("thank-you/globex-li/4", at: t + 2, .delivered(detail: nil))
-        try attempt("thank-you/acme-zhang/9", at: t + 31, .delivered(detail: "250 ok"))
+        try attempt(store, "thank-you/acme-zhang/9", at: t + 1, .retry(at: t + 31, error: "timeout"))
+        try attempt(store, "thank-you/globex-li/4", at: t + 2, .delivered(detail: nil))
+        try attempt(store, "thank-you/acme-zhang/9", at: t + 31, .delivered(detail: "250 ok"))
         let lines = try store.history(contact: "acme-zhang")
         #expect(
             lines.map(\.key) == ["thank-you/acme-zhang/9", "thank-you/acme-zhang/9", "check-in/acme-zhang/2027-03-20"])

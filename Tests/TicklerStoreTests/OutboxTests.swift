@@ -1,23 +1,16 @@
-import GRDB
 import Testing
 import TicklerCore
-import TicklerTestSupport
 
 @testable import TicklerStore
 
-/// The outbox's life cycle: enqueue once, attempts committed before and after, retries, crash leftovers.
+/// The outbox's life cycle, on both stores: enqueue once, attempts committed before and after,
+/// retries, crash leftovers.
 @Suite struct OutboxTests {
     typealias F = OutboxFixtures
-    let directory: TemporaryDirectory
-    let store: SQLiteStore
     let t = F.due
 
-    init() throws {
-        directory = try TemporaryDirectory()
-        store = try SQLiteStore.open(path: directory.path("tickler.sqlite"))
-    }
-
-    @Test func enqueuingIsIdempotentByKey() throws {
+    @Test(arguments: StoreKind.allCases) func enqueuingIsIdempotentByKey(_ kind: StoreKind) throws {
+        let store = try kind.makeStore()
         let first = try store.enqueue([F.item("a/c1/2027-03-14"), F.item("b/c1/2027-03-14")], at: t)
         #expect(first == ["a/c1/2027-03-14", "b/c1/2027-03-14"])
         let attempt = try store.beginAttempt(key: "a/c1/2027-03-14", at: t + 1)
@@ -32,7 +25,8 @@ import TicklerTestSupport
         #expect(work[0].attempts == attempt)
     }
 
-    @Test func anAttemptIsCommittedBeforeAndAfter() throws {
+    @Test(arguments: StoreKind.allCases) func anAttemptIsCommittedBeforeAndAfter(_ kind: StoreKind) throws {
+        let store = try kind.makeStore()
         let key = "birthday-greeting/acme-zhang/2027-03-14"
         try store.enqueue([F.item(key, to: .contact)], at: t)
         let pending = try #require(try store.dueWork(now: t, limit: 10).first)
@@ -43,12 +37,18 @@ import TicklerTestSupport
         #expect(pending.recipient == "acme-zhang")
 
         #expect(try store.beginAttempt(key: key, at: t + 1) == 1)
-        let reopened = try SQLiteStore.open(path: store.path)  // what another process sees: committed
-        let sending = try #require(try reopened.dueWork(now: t + 1, limit: 10).first)
+        let reopened = try store.reopened()  // what another process sees: committed
+        #expect(try reopened.history().map(\.outcome) == [.sending])
+        // SQLite's other process is handed the entry (it is the one daemon's, or a crash's leftover);
+        // PostgreSQL's other replica is not, while the claim of the one that began it holds: there
+        // the entry is read back by its owner.
+        let owner = kind == .postgres ? store : reopened
+        if kind == .postgres { #expect(try reopened.dueWork(now: t + 1, limit: 10).isEmpty) }
+        let sending = try #require(try owner.dueWork(now: t + 1, limit: 10).first)
         #expect(sending.state == .sending)
         #expect(sending.attempts == 1)
         #expect(sending.firstAttemptAt == t + 1)
-        #expect(try reopened.history().map(\.outcome) == [.sending])
+        #expect(try reopened.status(now: t + 1).count(.sending) == 1)
 
         try store.finishAttempt(
             key: key, attempt: 1, at: t + 2, outcome: .delivered(detail: "250 2.0.0 queued as 7F3A"))
@@ -61,13 +61,14 @@ import TicklerTestSupport
         #expect(line.finishedAt == t + 2)
         #expect(line.detail == "250 2.0.0 queued as 7F3A")
         // Delivered: the message is not kept, and never sent again.
-        #expect(try storedMessage(key) == nil)
+        #expect(try store.count("SELECT count(*) FROM outbox WHERE key = '\(key)' AND message IS NULL") == 1)
         let again = try #require(throws: StoreError.self) { try store.beginAttempt(key: key, at: t + 3) }
         #expect(again.kind == .wrongState)
         #expect(again.message == "cannot attempt to deliver '\(key)' again: it is delivered")
     }
 
-    @Test func aTransientFailureWaitsForItsRetryTime() throws {
+    @Test(arguments: StoreKind.allCases) func aTransientFailureWaitsForItsRetryTime(_ kind: StoreKind) throws {
+        let store = try kind.makeStore()
         let key = "thank-you/acme-zhang/9"
         try store.enqueue([F.item(key)], at: t)
         _ = try store.beginAttempt(key: key, at: t)
@@ -94,12 +95,15 @@ import TicklerTestSupport
         #expect(try store.status(now: t + 40).failures.map(\.attempts) == [2])
     }
 
-    @Test func anAttemptCutOffByACrashIsSentAgainWithTheSameKey() throws {
+    @Test(arguments: StoreKind.allCases) func anAttemptCutOffByACrashIsSentAgainWithTheSameKey(_ kind: StoreKind) throws
+    {
+        let store = try kind.makeStore()
         let key = "callback-overdue/acme-zhang/17"
         try store.enqueue([F.item(key, channel: "sales-chat", to: .owner, recipient: "li.na")], at: t)
         #expect(try store.beginAttempt(key: key, at: t + 1) == 1)
-        // The process dies here. A new one opens the store:
-        let restarted = try SQLiteStore.open(path: store.path)
+        // The process dies here. A new one opens the store (once the dead one's claims ran out):
+        try store.leasesRunOut()
+        let restarted = try store.reopened()
         let leftover = try #require(try restarted.dueWork(now: t + 500, limit: 10).first)
         #expect(leftover.key == key)
         #expect(leftover.state == .sending)
@@ -114,14 +118,19 @@ import TicklerTestSupport
         #expect(lines[1].finishedAt == t + 500)
     }
 
-    @Test func theDaemonsOwnAttemptsInFlightAreNotHandedOutAgain() throws {
+    @Test(arguments: StoreKind.allCases) func theDaemonsOwnAttemptsInFlightAreNotHandedOutAgain(_ kind: StoreKind)
+        throws
+    {
+        let store = try kind.makeStore()
         try store.enqueue([F.item("a/c1/1"), F.item("a/c2/1"), F.item("a/c3/1")], at: t)
         _ = try store.beginAttempt(key: "a/c1/1", at: t)
-        #expect(try store.dueWork(now: t, limit: 2, excluding: ["a/c1/1"]).map(\.key) == ["a/c2/1", "a/c3/1"])
+        #expect(
+            try store.dueWork(now: t, channel: nil, limit: 2, excluding: ["a/c1/1"]).map(\.key) == ["a/c2/1", "a/c3/1"])
         #expect(try store.dueWork(now: t, limit: 2).map(\.key) == ["a/c1/1", "a/c2/1"])
     }
 
-    @Test func dueWorkIsOldestDueFirstPerChannelAndLimited() throws {
+    @Test(arguments: StoreKind.allCases) func dueWorkIsOldestDueFirstPerChannelAndLimited(_ kind: StoreKind) throws {
+        let store = try kind.makeStore()
         try store.enqueue(
             [
                 F.item("a/c1/1", channel: "email", due: t + 20), F.item("a/c2/1", channel: "chat", due: t + 10),
@@ -134,7 +143,8 @@ import TicklerTestSupport
         #expect(try store.dueWork(now: t + 30, limit: 0).isEmpty)
     }
 
-    @Test func missedAndUnrenderableEntriesAreNeverAttempted() throws {
+    @Test(arguments: StoreKind.allCases) func missedAndUnrenderableEntriesAreNeverAttempted(_ kind: StoreKind) throws {
+        let store = try kind.makeStore()
         let reason = "due 2027-03-14T09:00:00+08:00, 3 days ago, beyond catch_up 24h"
         let added = try store.enqueue(
             [
@@ -155,7 +165,8 @@ import TicklerTestSupport
             ])
     }
 
-    @Test func unknownKeysAndStaleEndsAreClearErrors() throws {
+    @Test(arguments: StoreKind.allCases) func unknownKeysAndStaleEndsAreClearErrors(_ kind: StoreKind) throws {
+        let store = try kind.makeStore()
         let unknown = try #require(throws: StoreError.self) { try store.beginAttempt(key: "x/y/1", at: t) }
         #expect(unknown.kind == .unknownKey)
         #expect(unknown.message == "no outbox entry has the key 'x/y/1'")
@@ -180,7 +191,8 @@ import TicklerTestSupport
         try store.finishAttempt(key: "a/c1/1", attempt: 2, at: t + 2, outcome: .delivered(detail: nil))
     }
 
-    @Test func attemptsBegunOrEndedTogetherAreAllOrNothing() throws {
+    @Test(arguments: StoreKind.allCases) func attemptsBegunOrEndedTogetherAreAllOrNothing(_ kind: StoreKind) throws {
+        let store = try kind.makeStore()
         try store.enqueue([F.item("a/c1/1"), F.item("b/c1/1"), F.item("c/c1/1")], at: t)
         // One unknown key: none of the batch is recorded.
         let unknown = try #require(throws: StoreError.self) {
@@ -214,14 +226,17 @@ import TicklerTestSupport
         #expect(outcomes == ["a/c1/1": .delivered, "b/c1/1": .retry, "c/c1/1": .failed])
     }
 
-    @Test func theStoredMessageIsTheOneSentEvenIfTemplatesChange() throws {
+    @Test(arguments: StoreKind.allCases) func theStoredMessageIsTheOneSentEvenIfTemplatesChange(_ kind: StoreKind)
+        throws
+    {
+        let store = try kind.makeStore()
         let key = "birthday-greeting/acme-zhang/2027-03-14"
         let occurrence = F.occurrence(key)
         let original = F.message(occurrence, text: "第一版：生日快乐！\r\n\"引号\" \\ \u{1F382}")
         try store.enqueue([OutboxItem(occurrence, message: original)], at: t)
         // A later offer of the same occurrence rendered from an edited template changes nothing.
         try store.enqueue([OutboxItem(occurrence, message: F.message(occurrence, text: "第二版"))], at: t + 5)
-        let stored = try #require(try SQLiteStore.open(path: store.path).dueWork(now: t + 5, limit: 1).first?.rendered)
+        let stored = try #require(try store.reopened().dueWork(now: t + 5, limit: 1).first?.rendered)
         #expect(stored.text == original.text)
         #expect(stored.subject == original.subject)
         #expect(stored.html == original.html)
@@ -231,14 +246,17 @@ import TicklerTestSupport
         #expect(stored.templatePath == original.templatePath)
     }
 
-    @Test func aMessageThatCannotBeReadBackIsReportedNotThrown() throws {
+    @Test(arguments: StoreKind.allCases) func aMessageThatCannotBeReadBackIsReportedNotThrown(_ kind: StoreKind) throws
+    {
+        let store = try kind.makeStore()
         try store.enqueue(
             [F.item("a/c1/1"), F.item("a/c2/1"), F.item("a/c3/1", state: .missed(reason: "late"))], at: t)
-        try store.pool.write { db in
-            try db.execute(sql: "UPDATE outbox SET message = '{\"occurrence\": 1}' WHERE key = 'a/c1/1'")
-            try db.execute(sql: "UPDATE outbox SET message = 'not json' WHERE key = 'a/c2/1'")
-            try db.execute(sql: "UPDATE outbox SET state = 'pending' WHERE key = 'a/c3/1'")
-        }
+        try store.execute(
+            """
+            UPDATE outbox SET message = '{"occurrence": 1}' WHERE key = 'a/c1/1';
+            UPDATE outbox SET message = 'not json' WHERE key = 'a/c2/1';
+            UPDATE outbox SET state = 'pending' WHERE key = 'a/c3/1';
+            """)
         let work = try store.dueWork(now: t, limit: 10)
         #expect(work.count == 3)
         guard case .unreadable(let shape) = work[0].message, case .unreadable(let syntax) = work[1].message,
@@ -251,17 +269,16 @@ import TicklerTestSupport
         #expect(syntax == "the stored message is not valid JSON")
     }
 
-    @Test func aStoredMessageWithAValueThisVersionDoesNotKnowIsReported() throws {
+    @Test(arguments: StoreKind.allCases) func aStoredMessageWithAValueThisVersionDoesNotKnowIsReported(
+        _ kind: StoreKind
+    ) throws {
+        let store = try kind.makeStore()
         try store.enqueue([F.item("a/c1/1"), F.item("a/c2/1")], at: t)
-        try store.pool.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE outbox SET message = replace(message, '"to":"contact"', '"to":"everyone"')
-                    WHERE key = 'a/c1/1'
-                    """)
-            try db.execute(
-                sql: "UPDATE outbox SET message = replace(message, '\"language\":', '\"lang\":') WHERE key = 'a/c2/1'")
-        }
+        try store.execute(
+            """
+            UPDATE outbox SET message = replace(message, '"to":"contact"', '"to":"everyone"') WHERE key = 'a/c1/1';
+            UPDATE outbox SET message = replace(message, '"language":', '"lang":') WHERE key = 'a/c2/1';
+            """)
         let work = try store.dueWork(now: t, limit: 10)
         guard case .unreadable(let value) = work[0].message, case .unreadable(let key) = work[1].message else {
             Issue.record("unexpected messages: \(work.map(\.message))")
@@ -271,22 +288,73 @@ import TicklerTestSupport
         #expect(key == "the stored message has no 'recipient.language'")
     }
 
-    @Test func theWatermarkIsKept() throws {
+    @Test(arguments: StoreKind.allCases) func theWatermarkIsKept(_ kind: StoreKind) throws {
+        let store = try kind.makeStore()
         #expect(try store.scheduledThrough() == nil)
         try store.setScheduledThrough(1_805_000_000)
         try store.setScheduledThrough(1_805_086_400)
-        #expect(try SQLiteStore.open(path: store.path).scheduledThrough() == 1_805_086_400)
+        #expect(try store.reopened().scheduledThrough() == 1_805_086_400)
         #expect(try store.status(now: t).scheduledThrough == 1_805_086_400)
         try store.setMetaValue("soon", for: "scheduled_through")
         let error = try #require(throws: StoreError.self) { try store.scheduledThrough() }
-        #expect(error.message == "the state store '\(store.path)' holds an unreadable 'scheduled_through' value")
+        #expect(error.message == "the state store '\(store.place)' holds an unreadable 'scheduled_through' value")
     }
 
-    // MARK: - Helpers
-
-    private func storedMessage(_ key: String) throws -> String? {
-        try store.pool.read { db in
-            try String.fetchOne(db, sql: "SELECT message FROM outbox WHERE key = ?", arguments: [key])
+    /// A watermark set lower than the stored one. SQLite's one daemon moves it back: it is the only
+    /// writer. PostgreSQL keeps the higher one, by design: several replicas plan the same
+    /// occurrences, and one whose clock or start lags must not undo another's progress.
+    @Test(arguments: StoreKind.allCases) func aLowerWatermarkMovesItBackOnlyInSQLite(_ kind: StoreKind) throws {
+        let store = try kind.makeStore()
+        try store.setScheduledThrough(1_805_086_400)
+        try store.reopened().setScheduledThrough(1_805_000_000)
+        switch kind {
+        case .sqlite: #expect(try store.scheduledThrough() == 1_805_000_000)
+        case .postgres: #expect(try store.scheduledThrough() == 1_805_086_400)
         }
+        try store.setScheduledThrough(1_805_172_800)
+        #expect(try store.scheduledThrough() == 1_805_172_800)
+    }
+
+    @Test(arguments: StoreKind.allCases) func aKeyOfferedTwiceInOneCallEntersOnce(_ kind: StoreKind) throws {
+        let store = try kind.makeStore()
+        let added = try store.enqueue(
+            [F.item("a/c1/1", due: t), F.item("a/c2/1"), F.item("a/c1/1", due: t + 60)], at: t)
+        #expect(added == ["a/c1/1", "a/c2/1"])
+        let work = try store.dueWork(now: t + 60, limit: 10)
+        #expect(work.map(\.key) == ["a/c1/1", "a/c2/1"])
+        #expect(work.map(\.due) == [t, t])
+    }
+
+    /// A digest and the items it carries (`bundled`): the items count as delivered for `upcoming`,
+    /// are in the outbox for the daemon, and are never attempted themselves.
+    @Test(arguments: StoreKind.allCases) func bundledItemsGoWithTheirDigest(_ kind: StoreKind) throws {
+        let store = try kind.makeStore()
+        let digest = "digest/li.na/2027-03-14"
+        #expect(
+            try store.enqueue(
+                [
+                    F.item(digest), F.item("heads-up/c1/2027-03-14", state: .bundled(digest: digest)),
+                    F.item("heads-up/c2/2027-03-14", state: .bundled(digest: digest)),
+                ], at: t) == [digest, "heads-up/c1/2027-03-14", "heads-up/c2/2027-03-14"])
+        #expect(try store.dueWork(now: t, limit: 10).map(\.key) == [digest])
+        let error = try #require(throws: StoreError.self) {
+            try store.beginAttempt(key: "heads-up/c1/2027-03-14", at: t)
+        }
+        #expect(error.kind == .wrongState)
+        #expect(error.message == "cannot attempt to deliver 'heads-up/c1/2027-03-14' again: it is bundled")
+        let items = ["heads-up/c1/2027-03-14", "heads-up/c2/2027-03-14", "heads-up/c3/2027-03-14"]
+        #expect(try store.deliveredKeys(among: items + [digest]) == Set(items.prefix(2)))
+        #expect(try store.outboxKeys(among: items + [digest]) == Set(items.prefix(2) + [digest]))
+        #expect(try store.outboxKeys(among: []).isEmpty)
+        let bundled = try #require(try store.history().first { $0.key == "heads-up/c1/2027-03-14" })
+        #expect(bundled.outcome == .bundled)
+        #expect(bundled.detail == digest)
+        #expect(bundled.attempt == nil)
+        #expect(try store.status(now: t).count(.bundled) == 2)
+        try store.finishAttempt(
+            key: digest, attempt: try store.beginAttempt(key: digest, at: t + 1), at: t + 2,
+            outcome: .delivered(detail: "250 ok"))
+        #expect(try store.deliveredKeys(among: items + [digest]) == Set(items.prefix(2) + [digest]))
+        #expect(try store.status(now: t + 2).digests.map(\.items) == [2])
     }
 }

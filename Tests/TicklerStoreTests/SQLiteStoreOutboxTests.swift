@@ -2,7 +2,8 @@ import Testing
 import TicklerStore
 import TicklerTestSupport
 
-/// The outbox's first use: which occurrences were delivered; and the named values.
+/// `recordDelivered`, SQLite's own way to mark an occurrence delivered (for tests and tools), and
+/// `deliveredKeys` over what it records. The named values are StoreMetaTests', on both stores.
 @Suite struct SQLiteStoreOutboxTests {
     let directory: TemporaryDirectory
     let store: SQLiteStore
@@ -34,26 +35,5 @@ import TicklerTestSupport
         try store.recordDelivered(key: "r/c/1", rule: "r", contact: "c", channel: "out", due: 1, at: 2)
         try store.recordDelivered(key: "r/c/1", rule: "r", contact: "c", channel: "out", due: 1, at: 3)
         #expect(try store.deliveredKeys(among: ["r/c/1"]) == ["r/c/1"])
-    }
-
-    @Test func metaValuesAreKeptAndRemoved() throws {
-        #expect(try store.metaValue("scheduled_through") == nil)
-        try store.setMetaValue("1700000000", for: "scheduled_through")
-        try store.setMetaValue("1700086400", for: "scheduled_through")
-        #expect(try store.metaValue("scheduled_through") == "1700086400")
-        let reopened = try SQLiteStore.open(path: store.path)
-        #expect(try reopened.metaValue("scheduled_through") == "1700086400")
-        try store.setMetaValue(nil, for: "scheduled_through")
-        #expect(try store.metaValue("scheduled_through") == nil)
-    }
-
-    /// The unsubscribe secret is made once: whoever stores first, every caller gets that value.
-    @Test func aValueStoredIfAbsentKeepsTheFirst() throws {
-        #expect(try store.metaValue("unsubscribe_secret", storingIfAbsent: "first") == "first")
-        let other = try SQLiteStore.open(path: store.path)
-        #expect(try other.metaValue("unsubscribe_secret", storingIfAbsent: "second") == "first")
-        #expect(try store.metaValue("unsubscribe_secret") == "first")
-        try store.setMetaValue("third", for: "unsubscribe_secret")
-        #expect(try other.metaValue("unsubscribe_secret", storingIfAbsent: "fourth") == "third")
     }
 }

@@ -6,7 +6,8 @@ import TicklerTestSupport
 
 @testable import TicklerStore
 
-/// Opening the store: the file, its mode, WAL, migrations, and files that are not a store.
+/// Opening the SQLite store: the file, its mode, WAL, migrations, and files that are not a store.
+/// (What it stores is tested on both stores: StoreEventsTests, OutboxTests and the others.)
 @Suite struct SQLiteStoreTests {
     @Test func createsTheFileAndItsDirectoryWithPrivateModes() throws {
         let directory = try TemporaryDirectory()
@@ -148,16 +149,6 @@ import TicklerTestSupport
         let events = try SQLiteStore.open(path: path).allEvents()
         #expect(events.count == 40)
         #expect(Set(events.map(\.id)) == Set((1...40).map(String.init)))
-    }
-
-    @Test func oneStoreSeesWhatAnotherWrote() throws {
-        let directory = try TemporaryDirectory()
-        let path = directory.path("tickler.sqlite")
-        let daemon = try SQLiteStore.open(path: path)
-        #expect(try daemon.allEvents().isEmpty)
-        let command = try SQLiteStore.open(path: path)
-        try command.addEvent(contact: "acme-zhang", type: "purchase", at: 1_700_000_000)
-        #expect(try daemon.allEvents().map(\.type) == ["purchase"])
     }
 
     // MARK: - Helpers

@@ -1,24 +1,28 @@
 import Testing
 import TicklerStore
-import TicklerTestSupport
 
-/// First-seen times: recorded once per contact, never moved.
-@Suite struct SQLiteStoreFirstSeenTests {
-    @Test func recordsOnlyContactsNotSeenBefore() throws {
-        let directory = try TemporaryDirectory()
-        let store = try SQLiteStore.open(path: directory.path("tickler.sqlite"))
+/// First-seen times, on both stores: recorded once per contact, never moved.
+@Suite struct StoreFirstSeenTests {
+    @Test(arguments: StoreKind.allCases) func recordsOnlyContactsNotSeenBefore(_ kind: StoreKind) throws {
+        let store = try kind.makeStore()
         #expect(try store.firstSeen().isEmpty)
-        try store.recordFirstSeen(["acme-zhang", "globex-li"], at: 1_000)
+        // A contact twice in the first call (PostgreSQL copies a first start's ids straight in).
+        try store.recordFirstSeen(["acme-zhang", "globex-li", "acme-zhang"], at: 1_000)
         try store.recordFirstSeen(["globex-li", "initech-wang", "initech-wang"], at: 2_000)
         try store.recordFirstSeen([], at: 3_000)
         #expect(try store.firstSeen() == ["acme-zhang": 1_000, "globex-li": 1_000, "initech-wang": 2_000])
+        // Another process (replica) starting later keeps them too.
+        try store.reopened().recordFirstSeen(["acme-zhang", "umbrella-zhao"], at: 4_000)
+        #expect(
+            try store.firstSeen()
+                == ["acme-zhang": 1_000, "globex-li": 1_000, "initech-wang": 2_000, "umbrella-zhao": 4_000])
     }
 
-    @Test func manyContactsInOneCall() throws {
-        let directory = try TemporaryDirectory()
-        let store = try SQLiteStore.open(path: directory.path("tickler.sqlite"))
-        // More than one batch of ids (50,000), and ids that JSON has to escape, as they were given.
-        let odd = ["quote\"d", "back\\slash", "张伟", "line\u{2028}sep", "tab\tbed", ""]
+    @Test(arguments: StoreKind.allCases) func manyContactsInOneCall(_ kind: StoreKind) throws {
+        let store = try kind.makeStore()
+        // More than one batch of ids (50,000), and ids that JSON (SQLite) or COPY (PostgreSQL) has to
+        // escape, as they were given.
+        let odd = ["quote\"d", "back\\slash", "张伟", "line\u{2028}sep", "tab\tbed", "line\nbreak", ""]
         let contacts = (0..<120_000).map { "c\($0)" } + odd
         try store.recordFirstSeen(contacts, at: 42)
         try store.recordFirstSeen(["c119999", "new"], at: 43)

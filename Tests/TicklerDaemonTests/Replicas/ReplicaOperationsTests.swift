@@ -33,7 +33,8 @@ import TicklerTestSupport
         for series in ["tickler_claims_total", "tickler_claims_lost_total", "tickler_lease_renewals_total"] {
             #expect(metrics.body.contains(series + " "), "no \(series)")
         }
-        let promtool = try HTTPWorkspace.run("/usr/bin/promtool", ["check", "metrics"], input: Array(metrics.body.utf8))
+        let promtool = try HTTPWorkspace.run(
+            "/usr/bin/promtool", ["check", "metrics"], input: Array(metrics.body.utf8))
         #expect(promtool.isEmpty, "\(String(decoding: promtool, as: UTF8.self))")
 
         // status: both replicas, no warning; a third with another configuration brings the warning.

@@ -112,16 +112,10 @@ extension PostgresStore: CopyableStore {
         }
         var events = CopyRows()
         for row in contents.events {
-            events.append(row.seq)
-            events.append(row.id)
-            events.append(row.contact)
-            events.append(row.type)
-            events.append(row.at)
-            events.append(row.note)
-            events.append(row.recordedAt)
-            events.append(row.source)
-            events.append(row.senderID)
-            events.endRow()
+            events.event(
+                seq: row.seq, id: row.id,
+                ImportedEvent(contact: row.contact, type: row.type, at: row.at, note: row.note),
+                recordedAt: row.recordedAt, source: row.source, senderID: row.senderID)
         }
         var firstSeen = CopyRows()
         for row in contents.firstSeen {

@@ -152,7 +152,7 @@ extension PostgresStore {
 extension CopyRows {
     /// One `events` row in ``PostgresStore/eventColumns``' order.
     mutating func event(
-        seq: Int64, id: String, _ event: ImportedEvent, recordedAt: Int64, source: String, senderID: String?
+        seq: Int64, id: String, _ event: ImportedEvent, recordedAt: Int64, source: String?, senderID: String?
     ) {
         append(seq)
         append(id)

@@ -100,6 +100,13 @@ import TicklerTestSupport
         #expect(!ContactsParser.hasDuplicateID([many], total: many.count))
         #expect(
             ContactsParser.hasDuplicateID([many, [Contact(id: "c49999", location: location)]], total: many.count + 1))
+        // Zero-padded sequential ids, as a CRM exports them: they once fell nearly all in one of the
+        // four shares, whose table then filled and the search never ended.
+        for count in [200, 1_000, 20_000] {
+            let padded = (1...count).map { Contact(id: String(format: "c%06d", $0), location: location) }
+            #expect(!ContactsParser.hasDuplicateID([padded], total: count))
+            #expect(ContactsParser.hasDuplicateID([padded, [padded[count / 2]]], total: count + 1))
+        }
         // Ids that are equal as strings but not as bytes (only possible for contacts made in code).
         let composed = Contact(id: "Zo\u{EB}", location: location)
         let decomposed = Contact(id: "Zoe\u{308}", location: location)

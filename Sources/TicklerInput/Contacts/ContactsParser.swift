@@ -93,13 +93,10 @@ public enum ContactsParser {
                 var id = contacts[index].id
                 hashes.append(
                     id.withUTF8 { bytes in
-                        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-                        for byte in bytes {
-                            bits |= byte
-                            hash ^= UInt64(byte)
-                            hash = hash &* 0x100_0000_01b3
-                        }
-                        return hash ^ (hash >> 31)
+                        for byte in bytes { bits |= byte }
+                        // Mixed into the top bits too, which pick the share: FNV-1a put 199 of
+                        // `c000001`…`c000200` in one share.
+                        return ContactIDs.hash(bytes)
                     })
             }
             return (hashes, bits < 0x80)
@@ -110,11 +107,16 @@ public enum ContactsParser {
         }
         let hashes = Array(concatenating: hashed.map(\.hashes))
         let shares = 4
-        var slots = 16
-        while slots < 2 * hashes.count / shares + 16 { slots <<= 1 }
-        let (capacity, mask) = (slots, UInt64(slots - 1))
+        // Each share's table is sized for the ids that fall in it: similar ids (`c000001`, …) need
+        // not spread evenly over the top bits, and a full table would never end its probe.
+        var perShare = [Int](repeating: 0, count: shares)
+        for hash in hashes { perShare[Int(hash >> 62)] += 1 }
+        let counts = perShare
         return ParallelMap.run(Array(0..<shares)) { share -> Bool in
-            var table = [Int32](repeating: -1, count: capacity)
+            var slots = 16
+            while slots < 2 * counts[share] + 16 { slots <<= 1 }
+            let mask = UInt64(slots - 1)
+            var table = [Int32](repeating: -1, count: slots)
             for index in hashes.indices where Int(hashes[index] >> 62) == share {
                 var slot = Int(hashes[index] & mask)
                 while table[slot] >= 0 {

@@ -119,14 +119,140 @@ extension PostgresStore {
     {
         guard !ending.isEmpty || !keys.isEmpty else { return [] }
         let result = try transaction("record delivery attempts in") { connection in
-            for end in ending { try await self.finish(end, at: now, on: connection) }
-            var numbers: [Int?] = []
-            for key in keys { numbers.append(try await self.begin(key, at: now, on: connection)) }
-            return numbers
+            try await self.finish(ending, at: now, on: connection)
+            return try await self.begin(keys, at: now, on: connection)
         }
         let lost = result.filter { $0 == nil }.count
         if lost > 0 { counters.lost.add(lost) }
         return result
+    }
+
+    /// The outbox rows of `keys`, locked for this transaction in key order (so replicas locking
+    /// overlapping sets cannot deadlock): state, attempts, claim owner, whether its lease holds.
+    private func lockedRows(_ keys: [String], on connection: PostgresConnection) async throws
+        -> [String: (state: OutboxState, attempts: Int, owner: String?, leaseHolds: Bool?)]
+    {
+        let rows = try await connection.query(
+            """
+            SELECT key, state, attempts, claimed_by, lease_until >= \(unescaped: Self.databaseNow)
+            FROM outbox WHERE key = ANY(\(keys)) ORDER BY key FOR UPDATE
+            """, logger: logger)
+        var found: [String: (state: OutboxState, attempts: Int, owner: String?, leaseHolds: Bool?)] = [:]
+        for try await (key, state, attempts, owner, holds) in rows.decode((String, String, Int, String?, Bool?).self) {
+            guard let state = OutboxState(rawValue: state) else { continue }
+            found[key] = (state, attempts, owner, holds)
+        }
+        return found
+    }
+
+    /// Begins the attempts of `keys`: the usual ones (a `pending`, `retry` or cut-off `sending`
+    /// entry this replica may send) in four statements for all, whatever their number; the rest —
+    /// taken over, done elsewhere, unknown, or in a state that refuses — one by one.
+    private func begin(_ keys: [String], at now: Int64, on connection: PostgresConnection) async throws -> [Int?] {
+        guard !keys.isEmpty else { return [] }
+        guard Set(keys).count == keys.count else {
+            var numbers: [Int?] = []
+            for key in keys { numbers.append(try await begin(key, at: now, on: connection)) }
+            return numbers
+        }
+        let rows = try await lockedRows(keys, on: connection)
+        var numbers: [Int?] = []
+        var usual: [(key: String, attempt: Int)] = []
+        var cutOff: [(key: String, attempt: Int)] = []
+        for key in keys {
+            guard let row = rows[key], [.pending, .retry, .sending].contains(row.state),
+                row.owner == nil || row.owner == replica || row.leaseHolds != true,
+                !(row.owner == replica && row.leaseHolds == false && row.state == .sending),
+                !(row.owner == replica && row.state == .retry)
+            else {
+                numbers.append(try await begin(key, at: now, on: connection))
+                continue
+            }
+            if row.state == .sending { cutOff.append((key, row.attempts)) }
+            usual.append((key, row.attempts + 1))
+            numbers.append(row.attempts + 1)
+        }
+        if !cutOff.isEmpty {
+            try await connection.query(
+                """
+                UPDATE deliveries AS d SET finished_at = \(now), result = \(HistoryEntry.Outcome.interrupted.rawValue)
+                FROM unnest(\(cutOff.map(\.key)), \(cutOff.map { Int64($0.attempt) })) AS x (key, attempt)
+                WHERE d.key = x.key AND d.attempt = x.attempt AND d.finished_at IS NULL
+                """, logger: logger)
+        }
+        guard !usual.isEmpty else { return numbers }
+        let usualKeys = usual.map(\.key)
+        try await connection.query(
+            """
+            UPDATE outbox SET state = 'sending', attempts = attempts + 1, next_attempt_at = NULL,
+                first_attempt_at = COALESCE(first_attempt_at, \(now)), updated_at = \(now),
+                claimed_by = \(replica), lease_until = \(unescaped: Self.databaseNow) + \(lease)
+            WHERE key = ANY(\(usualKeys))
+            """, logger: logger)
+        try await connection.query(
+            """
+            INSERT INTO deliveries (key, attempt, started_at, replica)
+            SELECT key, attempt, \(now), \(replica) FROM unnest(\(usualKeys), \(usual.map { Int64($0.attempt) })) AS x (key, attempt)
+            """, logger: logger)
+        return numbers
+    }
+
+    /// Records how `ends` ended: the usual ones (the entry's attempt in flight) in two statements
+    /// for all; the rest — taken over, unknown, refused — one by one.
+    private func finish(_ ends: [AttemptEnd], at now: Int64, on connection: PostgresConnection) async throws {
+        guard !ends.isEmpty else { return }
+        let keys = ends.map(\.key)
+        guard Set(keys).count == keys.count else {
+            for end in ends { try await finish(end, at: now, on: connection) }
+            return
+        }
+        let rows = try await lockedRows(keys, on: connection)
+        var usual: [AttemptEnd] = []
+        for end in ends {
+            if let row = rows[end.key], row.state == .sending, row.attempts == end.attempt {
+                usual.append(end)
+            } else {
+                try await finish(end, at: now, on: connection)
+            }
+        }
+        guard !usual.isEmpty else { return }
+        // NULLs travel as '' and -1 (the arrays' elements cannot be NULL here).
+        var states: [String] = []
+        var nexts: [Int64] = []
+        var errors: [String] = []
+        var details: [String] = []
+        for end in usual {
+            let (state, next, error, detail): (String, Int64, String, String) =
+                switch end.outcome {
+                case .delivered(let detail): ("delivered", -1, "", detail ?? "")
+                case .retry(let at, let error): ("retry", at, error, error)
+                case .failed(let error): ("failed", -1, error, error)
+                }
+            states.append(state)
+            nexts.append(next)
+            errors.append(error)
+            details.append(detail)
+        }
+        let usualKeys = usual.map(\.key)
+        // The end gives back this replica's claim and leaves another's: one that claimed the entry
+        // while this replica's lease had run out learns at its begin that it is done.
+        try await connection.query(
+            """
+            UPDATE outbox AS o SET state = x.state, next_attempt_at = NULLIF(x.next, -1),
+                last_error = NULLIF(x.error, ''),
+                message = CASE WHEN x.state = 'delivered' THEN NULL ELSE o.message END, updated_at = \(now),
+                lease_until = CASE WHEN o.claimed_by = \(replica) THEN NULL ELSE o.lease_until END,
+                claimed_by = CASE WHEN o.claimed_by = \(replica) THEN NULL ELSE o.claimed_by END
+            FROM unnest(\(usualKeys), \(states), \(nexts), \(errors)) AS x (key, state, next, error)
+            WHERE o.key = x.key
+            """, logger: logger)
+        try await connection.query(
+            """
+            UPDATE deliveries AS d SET finished_at = \(now), result = x.state, detail = NULLIF(x.detail, '')
+            FROM unnest(\(usualKeys), \(usual.map { Int64($0.attempt) }), \(states), \(details))
+                AS x (key, attempt, state, detail)
+            WHERE d.key = x.key AND d.attempt = x.attempt
+            """, logger: logger)
     }
 
     private func begin(_ key: String, at now: Int64, on connection: PostgresConnection) async throws -> Int? {

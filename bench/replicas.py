@@ -6,7 +6,7 @@
     bench/replicas.py throughput --label L --count N --due EPOCH [--timeout S] [--pids P,P] [--sink PID]
                                  [--postmaster PID] [--results FILE] LOG...
     bench/replicas.py lateness --events FILE --delay S --count N [--timeout S] [--pids P,P] LOG...
-    bench/replicas.py idle --idle S [--settle S] [--heartbeat S] --log FILE TICKLER CONFIG
+    bench/replicas.py idle --idle S [--settle S] [--heartbeat S] [--perf-sched FILE] --log FILE TICKLER CONFIG
     bench/replicas.py phases --log LOG --startup-output FILE
     bench/replicas.py start-cpu [--postmaster PID] --log FILE TICKLER CONFIG
     bench/replicas.py table FILE
@@ -33,7 +33,8 @@ idle        starts `TICKLER run --config CONFIG`, waits for `started` and then u
             a thread that ended: a replica's heartbeat runs on libdispatch worker threads, which come
             and go, and a sum over the threads alive at two instants would lose (or go negative by)
             theirs. Prints the totals, per minute and per heartbeat (--heartbeat, seconds), the threads
-            seen, RSS, and the log lines meanwhile. Reading /proc does not wake the process.
+            seen, RSS, and the log lines meanwhile. Reading /proc does not wake the process. With
+            --perf-sched FILE, then 21 s of `perf record -e sched:sched_switch -g` of the daemon.
 phases      from the log of one start timed by bench/daemon-idle.py and that script's output: the
             seconds from spawn to each log line up to `started` (loading and connecting end where the
             replica logs `joined the replicas`; then first-seen times, events and planning).
@@ -347,6 +348,9 @@ def command_idle(args):
         by_name[name] = by_name.get(name, 0) + v - (start[task][0] if task in start else 0)
     main = seen[str(pid)][0] - start[str(pid)][0]
     lines = line_count() - lines0
+    if args.perf_sched:  # where each thread went to sleep, for the stacks of its wake-ups
+        subprocess.run(["perf", "record", "-q", "-e", "sched:sched_switch", "-g", "-p", str(pid), "-o",
+                        args.perf_sched, "--", "sleep", "21"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     daemon.send_signal(signal.SIGTERM)
     try:
         daemon.wait(timeout=30)
@@ -461,6 +465,7 @@ def main():
     idle.add_argument("--heartbeat", type=float, default=10)
     idle.add_argument("--timeout", type=float, default=300)
     idle.add_argument("--log", required=True)
+    idle.add_argument("--perf-sched", help="then 21 s of `perf record -e sched:sched_switch -g` into this file")
     idle.add_argument("tickler")
     idle.add_argument("config")
     idle.set_defaults(run=command_idle)

@@ -12,7 +12,9 @@
 #       PostgreSQL, three replicas on PostgreSQL, each on a fresh store, one after another. For each:
 #       seconds from the due instant until every reminder's `delivered` line is logged (the daemon logs
 #       it after the store committed the delivery), messages/s, the split among replicas, keys
-#       delivered twice, the CPU of replicas, server and sink. Goal: three on PostgreSQL ≥ one on SQLite.
+#       delivered twice, the CPU of replicas, server and sink; for PostgreSQL the server's time by
+#       statement (pg_stat_statements, loaded in the cluster and created in its `postgres` database)
+#       and its WAL flushes (pg_stat_wal). Goal: three on PostgreSQL ≥ one on SQLite.
 #   (b) lateness: LATE (1,000) reminders due over the 60 s from 30 s after the import (as
 #       bench/daemon.sh (a)), three replicas on PostgreSQL, the fast SMTP sink: send start − due from
 #       the `delivered` lines of the three logs (`time` minus `ms`, as bench/daemon-lateness.py has it).
@@ -116,6 +118,9 @@ unix_socket_directories = '$pg_dir'
 fsync = on
 synchronous_commit = on
 full_page_writes = on
+# where the server's time goes, for (a): statements and WAL flushes (small overheads)
+shared_preload_libraries = 'pg_stat_statements'
+track_wal_io_timing = on
 EOT
 for attempt in 1 2 3 4 5; do
     port=$(python3 "$helper" free-port)
@@ -141,6 +146,7 @@ pg_sql() {
     PGPASSWORD=$TICKLER_BENCH_DB_PASSWORD "$pg_bin/psql" -X -A -t -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" \
         -U tickler -d "$database" "$@"
 }
+pg_sql postgres -c "CREATE EXTENSION pg_stat_statements" # in \`postgres\`: Tickler refuses a database with others' tables
 echo "    $(pg_sql postgres -c "SELECT 'shared_buffers ' || current_setting('shared_buffers') || ', wal_sync_method '
     || current_setting('wal_sync_method') || ', max_connections ' || current_setting('max_connections')")"
 
@@ -154,6 +160,31 @@ use_postgres() {
     sed -i "s|^state: tickler.sqlite\$|state: postgres://tickler@127.0.0.1:$pg_port/$2?sslmode=disable\\
 state_password_env: TICKLER_BENCH_DB_PASSWORD\\
 lease: $lease|" "$1/tickler.yaml"
+}
+
+# pg_reset: the server's statement and WAL statistics back to zero.
+pg_reset() {
+    pg_sql postgres -c "SELECT pg_stat_statements_reset()" -c "SELECT pg_stat_reset_shared('wal')" >/dev/null
+}
+
+# pg_report DATABASE MESSAGES: the statements that took the server the most time in DATABASE since
+# pg_reset, and the WAL flushes (each a commit's fsync, or several commits' at once), per message.
+pg_report() {
+    echo "    the server's time by statement since the replicas started (pg_stat_statements), per message:"
+    pg_sql postgres -F ' | ' -c "
+        SELECT round(s.total_exec_time::numeric / $2, 3) || ' ms', round(s.calls::numeric / $2, 2) || ' calls',
+               round(s.mean_exec_time::numeric, 3) || ' ms each', left(regexp_replace(s.query, '\s+', ' ', 'g'), 110)
+        FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+        WHERE d.datname = '$1' ORDER BY s.total_exec_time DESC LIMIT 8" | sed 's/^/      /'
+    pg_sql postgres -c "
+        SELECT '    statements in all: ' || round(sum(s.total_exec_time)::numeric / $2, 3) || ' ms and '
+               || round(sum(s.calls)::numeric / $2, 1) || ' calls per message'
+        FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '$1'"
+    pg_sql postgres -c "
+        SELECT '    WAL: ' || wal_records || ' records, ' || pg_size_pretty(wal_bytes) || ', ' || wal_sync
+               || ' flushes (' || round(wal_sync::numeric / $2, 2) || ' per message), fsync time '
+               || round(wal_sync_time::numeric / 1000, 2) || ' s, write time ' || round(wal_write_time::numeric / 1000, 2) || ' s'
+        FROM pg_stat_wal"
 }
 
 # add_smtp DIR PORT: a channel `mail` to the SMTP sink on PORT.
@@ -239,6 +270,7 @@ if [[ " $parts " == *" a "* ]]; then
         python3 "$helper" events --count "$count" --due "$due" --delay 60 --out "$dir/events.csv"
         "$tickler" event import --config "$dir/tickler.yaml" "$dir/events.csv" >/dev/null
         echo "  $label: imported $count purchases; due at $(date -u -d "@$due" +%T) UTC ($((due - $(date +%s))) s from now)"
+        [[ $store == sqlite ]] || pg_reset
         start_replicas "$replicas" "$dir"
         python3 "$helper" throughput --label "$label" --count "$count" --due "$due" --timeout 600 \
             --pids "$(IFS=,; echo "${replica_pids[*]}")" --sink "$sink_pid" \
@@ -248,6 +280,7 @@ if [[ " $parts " == *" a "* ]]; then
         stop "$sink_pid"
         echo "    sink: $(grep -o 'accepted.*' "$dir/sink.log" || echo '(no count)')"
         outbox_summary "$dir"
+        [[ $store == sqlite ]] || pg_report "a_${store}_$replicas" "$count"
     done
     echo "  (a) side by side:"
     python3 "$helper" table "$work/a.tsv" | sed 's/^/  /'
@@ -336,8 +369,12 @@ if [[ " $parts " == *" d "* ]]; then
     echo "  $rounds more second starts of each, alternated (A = PostgreSQL, B = SQLite):"
     python3 "$root/bench/daemon-startup.py" "$work/d-postgres/tickler.yaml,$work/d-sqlite/tickler.yaml" "$rounds" \
         "$tickler" "$tickler" | tee "$work/d-rounds.txt" | sed 's/^/    /'
-    second[postgres]=$(sed -n 's/^A started after min [0-9.]*, median \([0-9.]*\) s.*/\1/p' "$work/d-rounds.txt")
-    second[sqlite]=$(sed -n 's/^B started after min [0-9.]*, median \([0-9.]*\) s.*/\1/p' "$work/d-rounds.txt")
+    second[postgres]=$(sed -n 's/^A started after min [0-9.]*, median \([0-9.]*\),.*/\1/p' "$work/d-rounds.txt")
+    second[sqlite]=$(sed -n 's/^B started after min [0-9.]*, median \([0-9.]*\),.*/\1/p' "$work/d-rounds.txt")
+    if [[ -z ${fresh[postgres]} || -z ${second[postgres]} ]]; then
+        echo "error: could not read the start-up times" >&2
+        exit 1
+    fi
     echo "  | start | PostgreSQL | SQLite | goal (PostgreSQL) |"
     echo "  | --- | --- | --- | --- |"
     fresh_met=$(awk -v t="${fresh[postgres]}" 'BEGIN { print (t <= 4 ? "met" : "NOT met") }')

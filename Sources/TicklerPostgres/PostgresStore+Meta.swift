@@ -101,13 +101,7 @@ extension PostgresStore {
     }
 
     public func scheduledThrough() throws(StoreError) -> Int64? {
-        guard let text = try metaValue(Self.scheduledThroughName) else { return nil }
-        guard let instant = Int64(text) else {
-            throw StoreError(
-                .damaged, "the state store '\(location)' holds an unreadable '\(Self.scheduledThroughName)' value",
-                note: "delete that row of the 'meta' table; the daemon then schedules from now")
-        }
-        return instant
+        try StoreRules.watermark(try metaValue(Self.scheduledThroughName), place: "\(location)")
     }
 
     /// Moves the watermark forward, never back: several replicas plan the same occurrences, and
@@ -123,7 +117,7 @@ extension PostgresStore {
         }
     }
 
-    static let scheduledThroughName = "scheduled_through"
+    static let scheduledThroughName = StoreRules.scheduledThroughName
 
     public func ping() throws(StoreError) {
         try call("read", timeout: 5) { client in

@@ -172,6 +172,16 @@ extension PostgresStore {
             usual.append((key, row.attempts + 1))
             numbers.append(row.attempts + 1)
         }
+        try await start(usual, cutOff: cutOff, at: now, on: connection)
+        return numbers
+    }
+
+    /// Writes the start of attempts: those cut off (`sending` entries begun again) recorded
+    /// `interrupted`, the entries `sending` under this replica's claim, a history row each.
+    private func start(
+        _ usual: [(key: String, attempt: Int)], cutOff: [(key: String, attempt: Int)], at now: Int64,
+        on connection: PostgresConnection
+    ) async throws {
         if !cutOff.isEmpty {
             try await connection.query(
                 """
@@ -180,7 +190,7 @@ extension PostgresStore {
                 WHERE d.key = x.key AND d.attempt = x.attempt AND d.finished_at IS NULL
                 """, logger: logger)
         }
-        guard !usual.isEmpty else { return numbers }
+        guard !usual.isEmpty else { return }
         let usualKeys = usual.map(\.key)
         try await connection.query(
             """
@@ -194,7 +204,6 @@ extension PostgresStore {
             INSERT INTO deliveries (key, attempt, started_at, replica)
             SELECT key, attempt, \(now), \(replica) FROM unnest(\(usualKeys), \(usual.map { Int64($0.attempt) })) AS x (key, attempt)
             """, logger: logger)
-        return numbers
     }
 
     /// Records how `ends` ended: the usual ones (the entry's attempt in flight) in two statements
@@ -215,6 +224,11 @@ extension PostgresStore {
                 try await finish(end, at: now, on: connection)
             }
         }
+        try await end(usual, at: now, on: connection)
+    }
+
+    /// Writes the end of attempts that are their entries' attempt in flight.
+    private func end(_ usual: [AttemptEnd], at now: Int64, on connection: PostgresConnection) async throws {
         guard !usual.isEmpty else { return }
         // NULLs travel as '' and -1 (the arrays' elements cannot be NULL here).
         var states: [String] = []
@@ -278,30 +292,13 @@ extension PostgresStore {
             return nil
         }
         switch state {
-        case .pending, .retry:
-            break
-        case .sending:
-            try await connection.query(
-                """
-                UPDATE deliveries SET finished_at = \(now), result = \(HistoryEntry.Outcome.interrupted.rawValue)
-                WHERE key = \(key) AND attempt = \(attempts) AND finished_at IS NULL
-                """, logger: logger)
+        case .pending, .retry, .sending:
+            let cutOff = state == .sending ? [(key: key, attempt: attempts)] : []
+            try await start([(key, attempts + 1)], cutOff: cutOff, at: now, on: connection)
+            return attempts + 1
         case .delivered, .failed, .missed, .bundled:
             throw StoreRules.cannotAttemptAgain(key, state: state)
         }
-        let attempt = attempts + 1
-        try await connection.query(
-            """
-            UPDATE outbox SET state = 'sending', attempts = \(attempt), next_attempt_at = NULL,
-                first_attempt_at = COALESCE(first_attempt_at, \(now)), updated_at = \(now),
-                claimed_by = \(replica), lease_until = \(unescaped: Self.databaseNow) + \(lease)
-            WHERE key = \(key)
-            """, logger: logger)
-        try await connection.query(
-            """
-            INSERT INTO deliveries (key, attempt, started_at, replica) VALUES (\(key), \(attempt), \(now), \(replica))
-            """, logger: logger)
-        return attempt
     }
 
     private func finish(_ end: AttemptEnd, at now: Int64, on connection: PostgresConnection) async throws {
@@ -337,42 +334,7 @@ extension PostgresStore {
             for try await _ in updated { return }
             throw StoreRules.cannotFinish(key, attempt: end.attempt, state: state, attempts: attempts)
         }
-        // The end gives back this replica's claim and leaves another's: one that claimed the entry
-        // while this replica's lease had run out learns at its begin that it is done.
-        switch end.outcome {
-        case .delivered:
-            try await connection.query(
-                """
-                UPDATE outbox SET state = 'delivered', last_error = NULL, message = NULL, next_attempt_at = NULL,
-                    updated_at = \(now),
-                    lease_until = CASE WHEN claimed_by = \(replica) THEN NULL ELSE lease_until END,
-                    claimed_by = CASE WHEN claimed_by = \(replica) THEN NULL ELSE claimed_by END
-                WHERE key = \(key)
-                """, logger: logger)
-        case .retry(let at, let error):
-            try await connection.query(
-                """
-                UPDATE outbox SET state = 'retry', next_attempt_at = \(at), last_error = \(error),
-                    updated_at = \(now),
-                    lease_until = CASE WHEN claimed_by = \(replica) THEN NULL ELSE lease_until END,
-                    claimed_by = CASE WHEN claimed_by = \(replica) THEN NULL ELSE claimed_by END
-                WHERE key = \(key)
-                """, logger: logger)
-        case .failed(let error):
-            try await connection.query(
-                """
-                UPDATE outbox SET state = 'failed', next_attempt_at = NULL, last_error = \(error),
-                    updated_at = \(now),
-                    lease_until = CASE WHEN claimed_by = \(replica) THEN NULL ELSE lease_until END,
-                    claimed_by = CASE WHEN claimed_by = \(replica) THEN NULL ELSE claimed_by END
-                WHERE key = \(key)
-                """, logger: logger)
-        }
-        try await connection.query(
-            """
-            UPDATE deliveries SET finished_at = \(now), result = \(result.rawValue), detail = \(detail)
-            WHERE key = \(key) AND attempt = \(end.attempt)
-            """, logger: logger)
+        try await self.end([end], at: now, on: connection)
     }
 
     /// Whether the latest attempt of `key` was begun by another replica (then this one's claim

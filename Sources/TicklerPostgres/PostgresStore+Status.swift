@@ -36,11 +36,7 @@ extension PostgresStore {
             guard let state = OutboxState(rawValue: state) else { continue }
             counts.append(OutboxStatus.Count(state: state, channel: channel, count: count))
         }
-        let order = Dictionary(uniqueKeysWithValues: OutboxState.allCases.enumerated().map { ($1, $0) })
-        counts.sort { a, b in
-            a.state != b.state
-                ? order[a.state]! < order[b.state]! : a.channel.utf8.lexicographicallyPrecedes(b.channel.utf8)
-        }
+        counts = StoreRules.reportOrder(counts)
         var dueNow = 0
         for try await value in try await connection.query(
             """

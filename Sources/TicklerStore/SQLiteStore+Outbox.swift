@@ -160,13 +160,7 @@ extension SQLiteStore {
     /// The instant up to which the daemon has put due occurrences in the outbox (its watermark);
     /// `nil` before its first run.
     public func scheduledThrough() throws(StoreError) -> Int64? {
-        guard let text = try metaValue(Self.scheduledThroughName) else { return nil }
-        guard let instant = Int64(text) else {
-            throw StoreError(
-                .damaged, "the state store '\(path)' holds an unreadable '\(Self.scheduledThroughName)' value",
-                note: "delete that row of the 'meta' table; the daemon then schedules from now")
-        }
-        return instant
+        try StoreRules.watermark(try metaValue(Self.scheduledThroughName), place: path)
     }
 
     /// Stores the daemon's watermark (see ``scheduledThrough()``).
@@ -174,7 +168,7 @@ extension SQLiteStore {
         try setMetaValue(String(instant), for: Self.scheduledThroughName)
     }
 
-    static let scheduledThroughName = "scheduled_through"
+    static let scheduledThroughName = StoreRules.scheduledThroughName
 
     // MARK: - Rows
 

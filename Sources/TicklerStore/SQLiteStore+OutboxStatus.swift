@@ -16,8 +16,7 @@ extension SQLiteStore {
                 guard let state = OutboxState(rawValue: row[0]) else { continue }
                 counts.append(OutboxStatus.Count(state: state, channel: row[1], count: row[2]))
             }
-            let order = Dictionary(uniqueKeysWithValues: OutboxState.allCases.enumerated().map { ($1, $0) })
-            counts.sort { a, b in a.state != b.state ? order[a.state]! < order[b.state]! : a.channel < b.channel }
+            counts = StoreRules.reportOrder(counts)
             let dueNow =
                 try Int.fetchOne(
                     db,

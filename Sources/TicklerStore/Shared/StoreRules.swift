@@ -51,7 +51,30 @@ public enum StoreRules {
             eventIDs: ids)
     }
 
+    // MARK: - The daemon's marks
+
+    /// The `meta` entry of the daemon's watermark (`scheduled_through`).
+    public static let scheduledThroughName = "scheduled_through"
+
+    /// The watermark stored as `text` in the store named `place`; `nil` before the first run.
+    public static func watermark(_ text: String?, place: String) throws(StoreError) -> Int64? {
+        guard let text else { return nil }
+        guard let instant = Int64(text) else {
+            throw StoreError(
+                .damaged, "the state store '\(place)' holds an unreadable '\(scheduledThroughName)' value",
+                note: "delete that row of the 'meta' table; the daemon then schedules from now")
+        }
+        return instant
+    }
+
     // MARK: - The outbox
+
+    /// Outbox counts in the order `status` shows them: by state as ``OutboxState`` lists them,
+    /// then by channel.
+    public static func reportOrder(_ counts: [OutboxStatus.Count]) -> [OutboxStatus.Count] {
+        let order = Dictionary(uniqueKeysWithValues: OutboxState.allCases.enumerated().map { ($1, $0) })
+        return counts.sorted { a, b in a.state != b.state ? order[a.state]! < order[b.state]! : a.channel < b.channel }
+    }
 
     public static func unknownKey(_ key: String) -> StoreError {
         StoreError(.unknownKey, "no outbox entry has the key '\(key)'", note: "enqueue the occurrence first")

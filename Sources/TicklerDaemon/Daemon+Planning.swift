@@ -91,11 +91,13 @@ extension Daemon {
     /// Records contacts seen for the first time (the start of `every` rules' clocks).
     func recordFirstSeen(now: Int64) throws(StoreError) {
         // In the order of the store's index: a million new contacts (a first start) go in as appends.
-        // By index, each id borrowed from its contact: neither a contact nor a key path per contact.
+        // By index, each id borrowed from its contact, looked for where the one before was found.
         let contacts = loaded.workspace.contacts
         var new: [String] = []
-        for index in contacts.indices where history.firstSeen[contacts[index].id] == nil {
-            new.append(contacts[index].id)
+        var hint = 0
+        for index in contacts.indices {
+            var id = contacts[index].id
+            if id.withUTF8({ history.firstSeen.time(of: $0, hint: &hint) }) == nil { new.append(id) }
         }
         guard !new.isEmpty else { return }
         new.sort()

@@ -65,6 +65,8 @@ public final class Daemon: @unchecked Sendable {
     /// What the daemon works from; replaced whole by a reload that succeeds.
     var loaded: Loaded
     var history = Schedule.History()
+    /// What `tickler run` read of the store while the contacts loaded, until ``begin()`` takes it.
+    var preread: StoreHistory?
     /// Every event in the store, and the highest sequence number read.
     var events: [Event] = []
     var lastEventSequence: Int64 = 0
@@ -85,6 +87,8 @@ public final class Daemon: @unchecked Sendable {
     var mayHaveMore: Set<String> = []
     var stopping = false
     var timer: (any DaemonTimer)?
+    /// Ends a shutdown that deliveries in flight have kept waiting for `shutdownGrace`.
+    var graceEnd: DispatchWorkItem?
     /// The caller of ``run()``, resumed when the daemon has stopped (or could not start).
     var running: CheckedContinuation<Void, any Error>?
     var watcher: FileWatcher?
@@ -108,16 +112,20 @@ public final class Daemon: @unchecked Sendable {
     /// - Parameters:
     ///   - workspace: the loaded, checked workspace (`tickler run` reports its errors before starting).
     ///   - store: the state store, opened for writing.
+    ///   - history: the store's first-seen times and events, when the caller read them ahead
+    ///     (``StoreHistory/read(from:)``); otherwise the daemon reads them when it starts.
     ///   - clock: the time and the timer (the wall clock unless a test moves one by hand).
     ///   - makeTransport: the transports of a workspace, made again on each reload (every channel
     ///     over libcurl and the file system unless a test gives others).
     public init(
-        configuration: Configuration, workspace: Workspace, store: any StateStore, clock: any DaemonClock = WallClock(),
+        configuration: Configuration, workspace: Workspace, store: any StateStore, history: StoreHistory? = nil,
+        clock: any DaemonClock = WallClock(),
         makeTransport: @escaping TransportMaker = { Courier(channels: $0.config.channels, environment: $1) },
         logger: Logger
     ) {
         self.configuration = configuration
         self.store = store
+        preread = history
         self.clock = clock
         self.makeTransport = makeTransport
         self.logger = logger
@@ -128,7 +136,12 @@ public final class Daemon: @unchecked Sendable {
         if configuration.watchesForChanges { installReloadSignal() }
         let now = clock.now()
         try joinReplicas(now: now)
-        history.firstSeen = try store.firstSeen()
+        let read: StoreHistory
+        if let preread { read = preread } else { read = try StoreHistory.read(from: store) }
+        preread = nil
+        history = Schedule.History(events: read.index, firstSeen: read.firstSeen)
+        events = read.events
+        lastEventSequence = read.lastSequence
         try recordFirstSeen(now: now)
         plannedEventSequence = try store.metaValue(Self.eventsPlannedName).flatMap { Int64($0) } ?? 0
         try readUnsubscribeSecretIfNeeded(for: loaded.workspace.config)

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PostgresNIO
 import TicklerCore
@@ -5,24 +6,46 @@ import TicklerStore
 
 /// First-seen times and the named values of `meta`.
 extension PostgresStore {
+    /// Every first-seen time, read as one row per distinct time: the ids of that time joined into
+    /// one `bytea`, a zero byte between two (a `text` value never holds one). A daemon reads a
+    /// million of them at every start, and the times are few (a start or reload records its new
+    /// contacts at one instant): a million rows, each decoded on its own, took most of a second; one
+    /// value per time is split here in a few milliseconds.
     public func firstSeen() throws(StoreError) -> FirstSeenTimes {
         try call("read first-seen times from", timeout: Self.bulkTimeout) { client in
             let count = try await client.query("SELECT count(*) FROM first_seen", logger: self.logger)
             var capacity = 0
             for try await value in count.decode(Int.self) { capacity = value }
             var times = FirstSeenTimes(minimumCapacity: capacity)
-            // Each id's bytes straight from the row into the table: no `String` per contact.
-            let rows = try await client.query("SELECT contact, at FROM first_seen", logger: self.logger)
+            let rows = try await client.query(
+                """
+                SELECT at, string_agg(convert_to(contact, 'UTF8'), '\\x00'::bytea)
+                FROM first_seen GROUP BY at
+                """, logger: self.logger)
             for try await row in rows {
                 let cells = row.makeRandomAccess()
-                let at = try cells[1].decode(Int64.self)
-                guard let bytes = cells[0].bytes else { continue }
-                bytes.withUnsafeReadableBytes { (raw: UnsafeRawBufferPointer) -> Void in
-                    times.insert(bytes: raw.bindMemory(to: UInt8.self), at: at, isNew: true)
+                let at = try cells[0].decode(Int64.self)
+                guard let joined = cells[1].bytes else { continue }
+                joined.withUnsafeReadableBytes { raw in
+                    // `contact` is the table's key: every id is new to the table.
+                    Self.splitAtZeros(raw.bindMemory(to: UInt8.self)) { times.insert(bytes: $0, at: at, isNew: true) }
                 }
             }
             return times
         }
+    }
+
+    /// Calls `body` with each run of `bytes` between zero bytes (the first starts at the start, the
+    /// last ends at the end).
+    static func splitAtZeros(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        guard let base = bytes.baseAddress else { return body(bytes) }
+        var start = 0
+        while let zero = memchr(base + start, 0, bytes.count - start) {
+            let end = base.distance(to: zero.assumingMemoryBound(to: UInt8.self))
+            body(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+            start = end + 1
+        }
+        body(UnsafeBufferPointer(rebasing: bytes[start...]))
     }
 
     /// Records `at` for each of `contacts` not seen before, in one transaction. The ids go in by

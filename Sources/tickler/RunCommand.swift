@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import ServiceLifecycle
+import TicklerCore
 import TicklerDaemon
 import TicklerHTTP
 import TicklerStore
@@ -52,14 +53,16 @@ struct RunCommand: ParsableCommand {
             handler.logLevel = level
             return handler
         }
-        let workspace = try Session.workspace(options)
+        var opening: StoreOpening?
+        let workspace = try Session.workspace(options) { opening = StoreOpening(config: $0) }
         try Session.requireCurl(workspace)
-        let store = try Session.store(workspace.config)
+        let (store, history) = try opening?.result() ?? (Session.store(workspace.config), nil)
         let logger = Logger(label: "tickler")
         let environment = ProcessInfo.processInfo.environment
         let daemon = Daemon(
             configuration: Daemon.Configuration(configPath: options.path, environment: environment),
-            workspace: workspace, store: store, clock: Self.clock(for: store, logger: logger), logger: logger)
+            workspace: workspace, store: store, history: history, clock: Self.clock(for: store, logger: logger),
+            logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: daemon)]
         let http = workspace.config.http
         let readiness = Readiness(parts: http == nil ? ["daemon"] : ["daemon", "http"], environment: environment)
@@ -120,5 +123,35 @@ struct RunCommand: ParsableCommand {
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
         limit.rlim_cur = limit.rlim_max
         _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    }
+}
+
+/// The store opened, and its history read (``StoreHistory``), on a thread of its own while the
+/// contacts load: a second start with a million contacts spends most of a second on each. Only a
+/// store that exists is opened early (a PostgreSQL database always does), so that a workspace with
+/// errors creates no SQLite file. Errors are reported when the result is taken, after the
+/// workspace's; a history that cannot be read is left for the daemon to read (and report) itself.
+private final class StoreOpening: @unchecked Sendable {
+    private let done = DispatchGroup()
+    private var store: Result<any StateStore, StoreError>?
+    private var history: StoreHistory?
+
+    init?(config: Config) {
+        guard Config.isDatabaseURL(config.statePath) || FileManager.default.fileExists(atPath: config.statePath)
+        else { return nil }
+        DispatchQueue(label: "tickler.store-opening").async(group: done) { [self] in
+            store = Result { () throws(StoreError) in try Session.openStore(config) }
+            if case .success(let opened) = store { history = try? StoreHistory.read(from: opened) }
+        }
+    }
+
+    /// Waits for the opening; on failure reports it as `Session.store` does and throws the exit.
+    func result() throws -> (any StateStore, StoreHistory?) {
+        done.wait()
+        switch store {
+        case .success(let opened): return (opened, history)
+        case .failure(let error): throw Session.report(error)
+        case nil: preconditionFailure("the store's opening ended without a result")
+        }
     }
 }

@@ -33,12 +33,15 @@ struct Session {
 
     /// Loads and checks the workspace. On errors, prints every diagnostic (as `check` does) and
     /// exits 1; warnings are left to `tickler check`.
-    static func workspace(_ options: ConfigOptions, timings: PhaseTimings? = nil) throws -> Workspace {
+    /// `configLoaded` is called with the configuration before the contacts are read.
+    static func workspace(
+        _ options: ConfigOptions, timings: PhaseTimings? = nil, configLoaded: (Config) -> Void = { _ in }
+    ) throws -> Workspace {
         let path = options.path
         let (workspace, diagnostics) = WorkspaceLoader.load(
             configPath: path, reader: FileSystemReader(), zones: SystemZoneDatabase(),
             environment: ProcessInfo.processInfo.environment, warningsOnlyWithErrors: true,
-            phaseEnded: { timings?.end($0) })
+            configLoaded: configLoaded, phaseEnded: { timings?.end($0) })
         guard let workspace, !diagnostics.hasErrors else {
             Output.printDiagnostics(diagnostics)
             let errors = diagnostics.errorCount
@@ -82,17 +85,22 @@ struct Session {
     /// database shared by replicas; failure is reported and exits 1.
     static func store(_ config: Config) throws -> any StateStore {
         do {
-            guard Config.isDatabaseURL(config.statePath) else { return try SQLiteStore.open(path: config.statePath) }
-            let location = try PostgresLocation(url: config.statePath)
-            let password = try PostgresPassword.resolve(
-                for: location, variable: config.shared.passwordVariable, file: config.shared.passwordFile,
-                environment: ProcessInfo.processInfo.environment)
-            return try PostgresStore.open(
-                location, password: password, executor: postgresExecutor, lease: config.shared.lease.seconds,
-                logger: Logger(label: "tickler"))
+            return try openStore(config)
         } catch {
             throw report(error)
         }
+    }
+
+    /// Opens (creating on first use) the store at `state:`, reporting nothing.
+    static func openStore(_ config: Config) throws(StoreError) -> any StateStore {
+        guard Config.isDatabaseURL(config.statePath) else { return try SQLiteStore.open(path: config.statePath) }
+        let location = try PostgresLocation(url: config.statePath)
+        let password = try PostgresPassword.resolve(
+            for: location, variable: config.shared.passwordVariable, file: config.shared.passwordFile,
+            environment: ProcessInfo.processInfo.environment)
+        return try PostgresStore.open(
+            location, password: password, executor: postgresExecutor, lease: config.shared.lease.seconds,
+            logger: Logger(label: "tickler"))
     }
 
     /// Opens an existing store without changing it; failure is reported and exits 1. (A PostgreSQL

@@ -30,4 +30,21 @@ import Testing
         #expect(a != b)
         #expect(FirstSeenTimes(["x": 1, "y": 3]) != a)
     }
+
+    @Test func timeOfAnIdWhateverTheHint() {
+        var times = FirstSeenTimes()
+        for n in 0..<1_000 { times.insert("c\(n)", at: Int64(n)) }
+        func asked(_ ids: [String]) -> [Int64?] {
+            var hint = 0
+            return ids.map { id in
+                var id = id
+                return id.withUTF8 { times.time(of: $0, hint: &hint) }
+            }
+        }
+        // In the order added (each one at the hint), out of order, and ids it lacks in between.
+        let inOrder = (0..<1_000).map { "c\($0)" }
+        #expect(asked(inOrder) == (0..<1_000).map { Int64($0) })
+        #expect(asked(inOrder.reversed()) == (0..<1_000).reversed().map { Int64($0) })
+        #expect(asked(["c5", "c6", "new", "c7", "c999", "c1000", "c0", ""]) == [5, 6, nil, 7, 999, nil, 0, nil])
+    }
 }

@@ -49,6 +49,19 @@ public struct FirstSeenTimes: Sendable {
         find(id, hash: Self.hash(id)).map { times[$0] }
     }
 
+    /// The time of `id`. `hint` is where to look first and is left after the id found: ids asked
+    /// in the order they were added (a contacts file sorted as the store reads them, as the daemon
+    /// checks it and plans it) cost one comparison each instead of a hash and a probe of the table.
+    public func time(of id: UnsafeBufferPointer<UInt8>, hint: inout Int) -> Int64? {
+        if hint < times.count, same(hint, id) {
+            hint += 1
+            return times[hint - 1]
+        }
+        guard let index = find(id, hash: Self.hash(id)) else { return nil }
+        hint = index + 1
+        return times[index]
+    }
+
     /// Gives `id` the time `at`, unless it has one already.
     public mutating func insert(_ id: String, at: Int64) {
         var id = id

@@ -145,11 +145,11 @@ extension Schedule {
     /// at the latest interaction, else when the contact was first seen plus its spread offset.
     func everyOccurrences(
         _ rule: Rule, _ trigger: EveryTrigger, _ audience: Audience, _ range: Range<Int64>, _ history: History,
-        now: Int64, into found: inout [ScheduledOccurrences.Entry]
+        now: Int64, firstSeenHint: inout Int, into found: inout [ScheduledOccurrences.Entry]
     ) {
         let index = audience.contact
         let contactID = contacts[index].id
-        let start = everyStart(trigger, contactID: contactID, history: history, now: now)
+        let start = everyStart(trigger, contactID: contactID, history: history, now: now, firstSeenHint: &firstSeenHint)
         let period = trigger.period.seconds
         let zone = contactZone(index)
         var k = max(1, Int((range.lowerBound - slack(of: rule) - start).floorDiv(period)))
@@ -164,9 +164,15 @@ extension Schedule {
         }
     }
 
-    func everyStart(_ trigger: EveryTrigger, contactID: String, history: History, now: Int64) -> Int64 {
+    /// `firstSeenHint`: where to look for the contact's first-seen time (``FirstSeenTimes/time(of:hint:)``).
+    func everyStart(
+        _ trigger: EveryTrigger, contactID: String, history: History, now: Int64, firstSeenHint: inout Int
+    ) -> Int64 {
         if let latest = history.events.latest(of: contactID, types: trigger.since) { return latest.at }
-        let seen = history.firstSeen.isEmpty ? now : history.firstSeen[contactID] ?? now
+        var id = contactID
+        let seen =
+            history.firstSeen.isEmpty
+            ? now : id.withUTF8 { history.firstSeen.time(of: $0, hint: &firstSeenHint) } ?? now
         let spread = trigger.spread.seconds
         guard spread > 0 else { return seen }
         return seen + Int64(StableHash.of(contactID) % UInt64(spread))

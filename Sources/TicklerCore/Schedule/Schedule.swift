@@ -194,6 +194,7 @@ public struct Schedule: Sendable {
             // About one entry per contact (a birthday within a year; a check-in): room made once.
             part.entries.reserveCapacity(slice.count)
             part.ids.reserveCapacity(slice.count * 8)
+            var firstSeenHint = 0  // contacts in order: first-seen times mostly in the same order
             for position in slice {
                 let index = contactIndices?[position] ?? position
                 if filtered, !ContactMatcher.matches(contacts[index], rule.filter) { continue }
@@ -206,7 +207,9 @@ public struct Schedule: Sendable {
                 case .after(let trigger):
                     afterOccurrences(rule, trigger, audience, range, history.events, into: &part.entries)
                 case .every(let trigger):
-                    everyOccurrences(rule, trigger, audience, range, history, now: now, into: &part.entries)
+                    everyOccurrences(
+                        rule, trigger, audience, range, history, now: now, firstSeenHint: &firstSeenHint,
+                        into: &part.entries)
                 }
                 guard part.entries.count > first else { continue }
                 if let held, held.contains(contacts[index].id) {

@@ -13,17 +13,21 @@ public enum WorkspaceLoader {
     ///   - warningsOnlyWithErrors: skip the checks that can only warn (rules that reach nobody, unset
     ///     variables…) when nothing is wrong, for commands that show warnings only next to errors;
     ///     with a million contacts they take a noticeable part of the time.
+    ///   - configLoaded: called with the configuration once it is parsed without errors, before the
+    ///     contacts are read (`tickler run` opens the store then and reads it meanwhile).
     ///   - phaseEnded: called with `config`, `contacts`, `templates` and `checks` as each part of the
     ///     work ends, for callers that time them (`TICKLER_TIMINGS`); the core itself reads no clock.
     public static func load(
         configPath: String, reader: SourceReader, zones: any ZoneDatabase, environment: [String: String] = [:],
-        warningsOnlyWithErrors: Bool = false, phaseEnded: (String) -> Void = { _ in }
+        warningsOnlyWithErrors: Bool = false, configLoaded: (Config) -> Void = { _ in },
+        phaseEnded: (String) -> Void = { _ in }
     ) -> (workspace: Workspace?, diagnostics: Diagnostics) {
         var diagnostics = Diagnostics()
         guard var config = loadConfig(configPath, reader: reader, zones: zones, diagnostics: &diagnostics) else {
             return (nil, diagnostics)
         }
         config.calendars = loadCalendars(config, reader: reader, diagnostics: &diagnostics)
+        if !diagnostics.hasErrors { configLoaded(config) }
         phaseEnded("config")
 
         let contacts = loadContacts(config, reader: reader, zones: zones, diagnostics: &diagnostics)

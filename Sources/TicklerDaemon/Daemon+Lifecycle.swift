@@ -118,15 +118,17 @@ extension Daemon {
         pendingReload?.cancel()
         logger.info("shutting down", metadata: ["in_flight": "\(inFlight.count)"])
         guard !inFlight.isEmpty else { return stopped() }
-        let grace = clock.makeTimer(queue: queue) { [unowned self] in
+        // A span of time from now, on the monotonic clock: the wall clock's whole seconds would cut
+        // it short by up to a second.
+        let grace = DispatchWorkItem { [unowned self] in
             guard running != nil else { return }
             logger.warning(
                 "deliveries still in flight at shutdown; they are retried at the next start",
                 metadata: ["in_flight": "\(inFlight.count)"])
             stopped()
         }
-        grace.arm(at: clock.now() + configuration.shutdownGrace)
-        timer = grace
+        queue.asyncAfter(deadline: .now() + .seconds(Int(configuration.shutdownGrace)), execute: grace)
+        graceEnd = grace
     }
 
     /// The daemon has stopped: its sources are cancelled and ``run()`` returns.
@@ -145,6 +147,8 @@ extension Daemon {
         watcher = nil
         heartbeat?.cancel()
         heartbeat = nil
+        graceEnd?.cancel()
+        graceEnd = nil
         for source in signalSources { source.cancel() }
         signalSources = []
     }

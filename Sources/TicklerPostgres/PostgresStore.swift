@@ -90,7 +90,14 @@ public final class PostgresStore: StateStore, @unchecked Sendable {
         configuration.options.keepAliveBehavior = nil
         configuration.options.connectionIdleTimeout = .seconds(3_600)
         configuration.options.maximumConnections = 8
-        configuration.options.additionalStartupParameters = [("application_name", "tickler")]
+        // A replica frozen (SIGSTOP, a pause) inside a transaction would hold its row locks, and the
+        // others' take-overs would wait on them for as long as it sleeps: the server ends such a
+        // session once it has been idle in its transaction for a lease (at least 10 s, so that no
+        // transaction of ours, which waits on the client only while it builds a batch, is cut off).
+        configuration.options.additionalStartupParameters = [
+            ("application_name", "tickler"),
+            ("idle_in_transaction_session_timeout", "\(max(lease, 10) * 1_000)"),
+        ]
         // The pool's own log (every reconnect, at debug) stays out; the store logs what matters.
         let client = PostgresClient(
             configuration: configuration,

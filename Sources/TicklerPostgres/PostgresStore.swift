@@ -271,6 +271,18 @@ public final class PostgresStore: StateStore, @unchecked Sendable {
                 return StoreError(.failed, "cannot \(operation) \(place): \(message) (SQLSTATE \(state))")
             }
         }
+        if let underlying = error.underlying, underlying is NIOSSLError || underlying is NIOSSLExtraError {
+            // Not a network trouble that passes: the server's certificate, or its TLS, was refused.
+            let note =
+                switch location.tls {
+                case .verifyFull:
+                    "sslmode=verify-full: the certificate must name '\(location.host)' (use the host name it was issued for) and be signed by an authority in sslrootcert, else the system's"
+                case .verifyCA:
+                    "sslmode=verify-ca: the certificate must be signed by an authority in sslrootcert, else the system's"
+                default: "check the server's TLS settings (ssl, ssl_cert_file) and sslmode"
+                }
+            return StoreError(.cannotOpen, "cannot \(operation) \(place) over TLS: \(underlying)", note: note)
+        }
         var reason = "\(error.code)"
         if let underlying = error.underlying { reason += ": \(underlying)" }
         let note =

@@ -194,6 +194,26 @@ public final class PostgresCluster: Sendable {
         }
     }
 
+    /// Serves TLS with `certificate` and `key` (PEM files, copied into the data directory) and takes
+    /// TCP connections only over it (`hostssl` instead of `host` in pg_hba.conf); reloads the server.
+    public func requireTLS(certificate: String, key: String) throws {
+        let directory = programs.dataDirectory
+        for (source, name) in [(certificate, "server.crt"), (key, "server.key")] {
+            let target = directory + "/" + name
+            try? FileManager.default.removeItem(atPath: target)
+            try FileManager.default.copyItem(atPath: source, toPath: target)
+            try programs.giveToServer(target, mode: 0o600)
+        }
+        try programs.configure("ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n")
+        let hba = directory + "/pg_hba.conf"
+        let rules = try String(contentsOfFile: hba, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false
+        )
+        .map { $0.hasPrefix("host ") ? "hostssl" + $0.dropFirst(4) : $0 }
+        try rules.joined(separator: "\n").write(toFile: hba, atomically: false, encoding: .utf8)
+        try programs.pgCtl("reload", ["reload"])
+    }
+
     /// The server's log so far.
     public func log() -> String {
         programs.log()

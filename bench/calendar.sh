@@ -10,8 +10,9 @@
 #             heads-up and the check-in (`digest: true`): what the goal is about.
 #   weekdays  `without` with a `mon-fri` window and no calendar: what the calendar itself costs.
 #
-# Measured: `upcoming --days 366 --format json --now T` (RUNS runs each, best and median wall time,
-# peak RSS, and the lines written) and the daemon's start-up, spawn to its `started` line, in
+# Measured: `upcoming --days 366 --format F --now T` for each format F of FORMATS (default `json`;
+# FORMATS="table json" adds the default table, which at this size takes minutes and gigabytes: see
+# BENCHMARKS.md) (RUNS runs each, best and median wall time, peak RSS, and the lines and bytes written) and the daemon's start-up, spawn to its `started` line, in
 # alternating rounds (bench/daemon-startup.py with the two configurations). Goal: `with` within
 # 1.2 × `without` for both. Then a digest of 500 items (500 contacts of one owner, all with a birthday
 # heads-up the same day) through `TICKLER_TIMINGS=1 tickler render digest`, whose `render` phase is
@@ -27,6 +28,7 @@ set -euo pipefail
 count=${1:-1000000}
 owner_count=${2:-1000}
 runs=${RUNS:-5}
+formats=${FORMATS:-json}
 ((runs < 3)) && runs=3
 scratch=${SCRATCH:-.build-release}
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -92,16 +94,18 @@ for variant in without with weekdays; do
     "$tickler" check --config "$work/$variant/tickler.yaml"
 done
 
-for variant in without with weekdays; do
-    echo "==> $variant: tickler upcoming --days 366 --format json --now $now ($runs runs)"
-    for _ in $(seq "$runs"); do
-        python3 "$root/bench/measure.py" "$variant upcoming" "$work/$variant/upcoming.json" \
-            "$tickler" upcoming --config "$work/$variant/tickler.yaml" --days 366 --format json --now "$now" \
-            >>"$results"
+for format in $formats; do
+    for variant in without with weekdays; do
+        echo "==> $variant: tickler upcoming --days 366 --format $format --now $now ($runs runs)"
+        for _ in $(seq "$runs"); do
+            python3 "$root/bench/measure.py" "$variant upcoming $format" "$work/$variant/upcoming.$format" \
+                "$tickler" upcoming --config "$work/$variant/tickler.yaml" --days 366 --format "$format" \
+                --now "$now" >>"$results"
+        done
+        echo "    $(wc -l <"$work/$variant/upcoming.$format") lines, $(($(wc -c <"$work/$variant/upcoming.$format") / 1000000)) MB"
     done
-    echo "    $(grep -c '"key"' "$work/$variant/upcoming.json") occurrences listed"
 done
-python3 - "$results" <<'PY'
+python3 - "$results" $formats <<'PY'
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
@@ -109,12 +113,13 @@ for line in open(sys.argv[1]):
     rows.setdefault(label, []).append((float(seconds), int(rss)))
 for label, values in rows.items():
     times = [s for s, _ in values]
-    print("%-18s best %.2f s, median %.2f s, peak RSS %d MB" % (
+    print("%-24s best %.2f s, median %.2f s, peak RSS %d MB" % (
         label, min(times), statistics.median(times), max(r for _, r in values) // 1024))
-def median(label):
-    return statistics.median(s for s, _ in rows[label + " upcoming"])
-print("with / without (median): %.3f" % (median("with") / median("without")))
-print("without / weekdays (median), the calendar's cost: %.3f" % (median("without") / median("weekdays")))
+for format in sys.argv[2:]:
+    def median(variant):
+        return statistics.median(s for s, _ in rows["%s upcoming %s" % (variant, format)])
+    print("%s: with / without (median): %.3f" % (format, median("with") / median("without")))
+    print("%s: without / weekdays (median), the calendar's cost: %.3f" % (format, median("without") / median("weekdays")))
 PY
 
 echo "==> Daemon start-up, with (A) against without (B), $runs rounds"

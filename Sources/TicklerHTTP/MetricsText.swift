@@ -83,7 +83,7 @@ struct MetricsText {
                 "Replicas sharing the store that have not stopped and beat within three leases.")
             text.sample(
                 "tickler_replicas", [:],
-                status?.replicas.filter { $0.stoppedAt == nil && $0.heartbeatAt >= now - 3 * shared.lease }.count ?? 0)
+                status?.replicas.filter(\.isRunning).count ?? 0)
             let counters = shared.claimCounters
             text.family("tickler_claims_total", "counter", "Outbox entries this replica claimed.")
             text.sample("tickler_claims_total", [:], counters.claimed.count)

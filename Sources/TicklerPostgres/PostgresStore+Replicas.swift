@@ -84,19 +84,22 @@ extension PostgresStore: SharedStore {
     }
 
     func replicas(on connection: PostgresConnection) async throws -> [ReplicaStatus] {
+        // Running: not stopped, and a heartbeat within three leases by the database's clock (a replica
+        // beats every lease/3, so three leases is nine beats missed: it died or lost the database).
         let rows = try await connection.query(
             """
-            SELECT id, host, pid, started_at, heartbeat_at, config_digest, stopped_at FROM replicas
-            ORDER BY heartbeat_at DESC, id LIMIT 50
+            SELECT id, host, pid, started_at, heartbeat_at, config_digest, stopped_at,
+                stopped_at IS NULL AND heartbeat_at >= extract(epoch FROM clock_timestamp())::bigint - \(3 * lease)
+            FROM replicas ORDER BY heartbeat_at DESC, id LIMIT 50
             """, logger: logger)
         var replicas: [ReplicaStatus] = []
-        for try await (id, host, pid, started, heartbeat, digest, stopped) in rows.decode(
-            (String, String, Int, Int64, Int64, String, Int64?).self)
+        for try await (id, host, pid, started, heartbeat, digest, stopped, running) in rows.decode(
+            (String, String, Int, Int64, Int64, String, Int64?, Bool).self)
         {
             replicas.append(
                 ReplicaStatus(
                     id: id, host: host, pid: pid, startedAt: started, heartbeatAt: heartbeat, configDigest: digest,
-                    stoppedAt: stopped))
+                    stoppedAt: stopped, isRunning: running))
         }
         return replicas
     }

@@ -192,6 +192,7 @@ public final class PostgresStore: StateStore, @unchecked Sendable {
     // MARK: - Calls
 
     /// Runs `body` with the client and waits for it, at most `timeout` seconds.
+    @discardableResult
     func call<T: Sendable>(
         _ operation: String, timeout: Double = callTimeout,
         _ body: @escaping @Sendable (PostgresClient) async throws -> T

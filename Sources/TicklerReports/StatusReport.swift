@@ -59,7 +59,7 @@ public enum StatusReport {
                     + status.replicas.map {
                         [
                             $0.host, String($0.pid), time($0.startedAt), time($0.heartbeatAt), $0.configDigest,
-                            $0.stoppedAt.map { "stopped \(time($0))" } ?? "running",
+                            $0.stoppedAt.map { "stopped \(time($0))" } ?? ($0.isRunning ? "running" : "silent"),
                         ]
                     })
         }
@@ -149,6 +149,7 @@ extension StatusReport {
                             ("id", .string($0.id)), ("host", .string($0.host)), ("pid", .number($0.pid)),
                             ("started", .string(time($0.startedAt))), ("heartbeat", .string(time($0.heartbeatAt))),
                             ("config", .string($0.configDigest)), ("stopped", .string($0.stoppedAt.map(time))),
+                            ("running", .bool($0.isRunning)),
                         ])
                     })
             ),
@@ -157,12 +158,9 @@ extension StatusReport {
         return document.text
     }
 
-    /// Replicas seen within 10 minutes of the latest heartbeat that have not stopped are taken to
-    /// be running; a warning when they run different configurations.
+    /// A warning when the running replicas (``ReplicaStatus/isRunning``) run different configurations.
     static func replicaWarning(_ replicas: [ReplicaStatus]) -> String? {
-        guard let latest = replicas.map(\.heartbeatAt).max() else { return nil }
-        let running = replicas.filter { $0.stoppedAt == nil && $0.heartbeatAt >= latest - 600 }
-        let digests = Set(running.map(\.configDigest))
+        let digests = Set(replicas.filter(\.isRunning).map(\.configDigest))
         guard digests.count > 1 else { return nil }
         return "the running replicas have different configurations (\(digests.sorted().joined(separator: ", "))); "
             + "give every replica the same files"

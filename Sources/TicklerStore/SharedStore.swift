@@ -57,10 +57,13 @@ public struct ReplicaStatus: Sendable, Hashable {
     public var configDigest: String
     /// When it stopped cleanly; `nil` while it runs (or after it died: see ``heartbeatAt``).
     public var stoppedAt: Int64?
+    /// Not stopped, and its last heartbeat within three leases (as the store's clock and this
+    /// process's lease have it): what `tickler_replicas` counts and `status` compares.
+    public var isRunning: Bool
 
     public init(
         id: String, host: String, pid: Int, startedAt: Int64, heartbeatAt: Int64, configDigest: String,
-        stoppedAt: Int64?
+        stoppedAt: Int64?, isRunning: Bool
     ) {
         self.id = id
         self.host = host
@@ -69,6 +72,7 @@ public struct ReplicaStatus: Sendable, Hashable {
         self.heartbeatAt = heartbeatAt
         self.configDigest = configDigest
         self.stoppedAt = stoppedAt
+        self.isRunning = isRunning
     }
 }
 

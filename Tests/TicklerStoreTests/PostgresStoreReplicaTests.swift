@@ -241,6 +241,27 @@ import TicklerTestSupport
         #expect(try b.replicas().count == 2)
     }
 
+    /// Running: not stopped, and a heartbeat within three leases by the database's clock; one whose
+    /// heartbeats stopped (killed, cut off) is silent, not running, for status and the metrics.
+    @Test func aReplicaIsRunningUntilItStopsOrMissesThreeLeasesOfHeartbeats() throws {
+        let (a, b) = try replicas(leases: (30, 30))
+        try a.register(configDigest: "d", at: 1_800_000_000)
+        try b.register(configDigest: "d", at: 1_800_000_000)
+        func running() throws -> [String: Bool] {
+            Dictionary(uniqueKeysWithValues: try b.replicas().map { ($0.id, $0.isRunning) })
+        }
+        #expect(try running() == [a.replica: true, b.replica: true])
+        try psql(a, "UPDATE replicas SET heartbeat_at = heartbeat_at - 85 WHERE id = '\(a.replica)'")
+        #expect(try running()[a.replica] == true)  // within 90 s
+        try psql(a, "UPDATE replicas SET heartbeat_at = heartbeat_at - 10 WHERE id = '\(a.replica)'")
+        #expect(try running() == [a.replica: false, b.replica: true])
+        #expect(try b.status(now: t).replicas.filter(\.isRunning).map(\.id) == [b.replica])
+        try a.heartbeat(configDigest: "d")
+        #expect(try running()[a.replica] == true)
+        try b.deregister(at: 1_800_000_100)
+        #expect(try running() == [a.replica: true, b.replica: false])
+    }
+
     // MARK: - Enqueuing
 
     @Test func enqueuingFromBothReplicasAddsEachKeyOnce() throws {

@@ -1,4 +1,3 @@
-import Dispatch
 import TicklerCore
 import TicklerStore
 
@@ -16,19 +15,11 @@ public struct StoreHistory: Sendable {
     /// The sequence number of the last event read.
     var lastSequence: Int64
 
-    /// Reads the first-seen times and the events at once, each on a thread of its own (both
-    /// stores serve concurrent readers: SQLite in WAL mode, PostgreSQL on two connections), and
-    /// indexes the events.
+    /// Reads the first-seen times and the events, and indexes the events, on the calling thread
+    /// (a daemon's `begin()` blocks its own queue on it, and must not wait for another thread).
     public static func read(from store: any StateStore) throws(StoreError) -> StoreHistory {
-        nonisolated(unsafe) var firstSeen: Result<FirstSeenTimes, StoreError> = .success(FirstSeenTimes())
-        let reading = DispatchGroup()
-        DispatchQueue(label: "tickler.first-seen").async(group: reading) {
-            firstSeen = Result { () throws(StoreError) in try store.firstSeen() }
-        }
-        let events = Result { () throws(StoreError) in try store.events(afterSequence: 0) }
-            .map { ($0, EventIndex($0.events)) }
-        reading.wait()
-        let ((read, last), index) = try events.get()
-        return StoreHistory(firstSeen: try firstSeen.get(), events: read, index: index, lastSequence: last)
+        let firstSeen = try store.firstSeen()
+        let (events, last) = try store.events(afterSequence: 0)
+        return StoreHistory(firstSeen: firstSeen, events: events, index: EventIndex(events), lastSequence: last)
     }
 }

@@ -32,7 +32,11 @@ import TicklerTestSupport
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(services: [.init(service: daemon)], logger: Logger(label: "group"))
         )
-        let running = Task { try await group.run() }
+        // On an executor of its own, as `tickler run` has it: the cooperative pool (two threads here)
+        // may be held for a minute by synchronous tests running beside this one.
+        let running = Task(executorPreference: SerialTaskExecutor(label: "test.service-group")) {
+            try await group.run()
+        }
         try await Poll.until("the daemon to start") { !log.lines(containing: "started").isEmpty }
         await group.triggerGracefulShutdown()
         try await running.value

@@ -6,7 +6,9 @@ import TicklerTestSupport
 
 /// Owners' digests with three replicas: each replica plans every digest and its items, and the
 /// outbox takes each once — one message per owner and day at the SMTP server, no item on its own.
-@Suite struct ReplicaDigestTests {
+/// In the crash tests' suite, which runs one test at a time: three debug replicas per test are load
+/// enough on two cores.
+extension ReplicaCrashTests {
     @Test func threeReplicasSendEachDigestOnceAndNoItemOnItsOwn() async throws {
         let smtp = try SMTPSink()
         let replicas = try ReplicaWorkspace(contacts: 1, channels: "  out: { type: file, path: ../var/out }", rules: "")

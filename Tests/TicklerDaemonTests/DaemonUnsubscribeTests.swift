@@ -34,7 +34,8 @@ import TicklerTestSupport
                   - { name: thank-you, after: purchase, delay: 2s, to: contact, channel: email, template: thanks }
                   - { name: heads-up, after: purchase, delay: 2s, to: owner, channel: email, template: heads-up }
                 """,
-            extra: "http: { public_url: \"\(Self.publicURL)\" }")
+            // A free port: the default 127.0.0.1:8025 may be another test's at the moment (CI: "Address already in use").
+            extra: "http: { listen: \"127.0.0.1:0\", public_url: \"\(Self.publicURL)\" }")
         let daemon = try await workspace.startDaemon()
         try workspace.addEvent("c1", "purchase")
         try await Poll.until("two emails", context: daemon.logTail) { try smtp.messages().count == 2 }

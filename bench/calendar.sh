@@ -10,9 +10,9 @@
 #             heads-up and the check-in (`digest: true`): what the goal is about.
 #   weekdays  `without` with a `mon-fri` window and no calendar: what the calendar itself costs.
 #
-# Measured: `upcoming --days 366 --format F --now T` for each format F of FORMATS (default `json`;
-# FORMATS="table json" adds the default table, which at this size takes minutes and gigabytes: see
-# BENCHMARKS.md) (RUNS runs each, best and median wall time, peak RSS, and the lines and bytes written) and the daemon's start-up, spawn to its `started` line, in
+# Measured: `upcoming --days 366 --format F --now T` for each format F of FORMATS (default
+# "table json": the command's default table, then JSON; RUNS runs each, best and median wall time,
+# peak RSS, and the lines and bytes written) and the daemon's start-up, spawn to its `started` line, in
 # alternating rounds (bench/daemon-startup.py with the two configurations). Goal: `with` within
 # 1.2 × `without` for both. Then a digest of 500 items (500 contacts of one owner, all with a birthday
 # heads-up the same day) through `TICKLER_TIMINGS=1 tickler render digest`, whose `render` phase is
@@ -28,7 +28,7 @@ set -euo pipefail
 count=${1:-1000000}
 owner_count=${2:-1000}
 runs=${RUNS:-5}
-formats=${FORMATS:-json}
+formats=${FORMATS:-table json}
 ((runs < 3)) && runs=3
 scratch=${SCRATCH:-.build-release}
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

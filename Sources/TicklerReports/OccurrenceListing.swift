@@ -2,8 +2,8 @@ import Synchronization
 import TicklerCore
 import TicklerInput
 
-/// The three ways `tickler upcoming` shows occurrences: a table for people, JSON for programs, and
-/// an iCalendar feed for calendar applications.
+/// Occurrences as JSON for programs and as an iCalendar feed for calendar applications (the table
+/// for people, and `upcoming`'s JSON, are written from the entries: `OccurrenceTable`, `OccurrenceJSON`).
 public struct OccurrenceListing: Sendable {
     public let occurrences: [Occurrence]
     public let workspace: Workspace
@@ -16,7 +16,7 @@ public struct OccurrenceListing: Sendable {
         self.now = now
     }
 
-    /// The names of the contacts listed, by id: looked up once, when the table or the feed first
+    /// The names of the contacts listed, by id: looked up once, when the feed first
     /// needs them (JSON does not, and a million contacts take a while to go through).
     private var names: [String: String] {
         nameCache.names {
@@ -61,22 +61,6 @@ public struct OccurrenceListing: Sendable {
         return ICalendarFeed.render(entries, stamp: now)
     }
 
-    /// Aligned columns (wide characters count two), local times of the recipient, relative days.
-    public var table: String {
-        guard !occurrences.isEmpty else { return "nothing due\n" }
-        let header = ["DUE", "WHEN", "RULE", "CONTACT", "TO", "CHANNEL"]
-        var rows = [header]
-        for occurrence in occurrences {
-            let local = Timestamp.format(occurrence.due, offset: occurrence.offset)
-            let shown = String(local.prefix(16).map { $0 == "T" ? " " : $0 }) + " " + offsetLabel(occurrence.offset)
-            rows.append([
-                shown, relative(occurrence.due - now), occurrence.rule, contactColumn(occurrence),
-                recipientLabel(occurrence) + (occurrence.digest.map { ", in \($0)" } ?? ""), occurrence.channel,
-            ])
-        }
-        return TextTable.render(rows)
-    }
-
     /// The contact, or for a digest how many items it carries.
     private func contactColumn(_ occurrence: Occurrence) -> String {
         guard case .digest(let items) = occurrence.detail else { return contactLabel(occurrence.contact) }
@@ -95,20 +79,6 @@ public struct OccurrenceListing: Sendable {
             let name = workspace.config.owners[occurrence.recipient]?.name ?? occurrence.recipient
             return "\(occurrence.to.rawValue) \(Self.printable(name))"
         }
-    }
-
-    private func offsetLabel(_ offset: Int) -> String {
-        let text = Timestamp.format(0, offset: offset)
-        return offset == 0 ? "UTC" : String(text.suffix(6))
-    }
-
-    /// `in 3 days`, `in 5 hours`, `in 20 minutes`, `now`.
-    func relative(_ seconds: Int64) -> String {
-        func count(_ value: Int64, _ unit: String) -> String { "in \(value) \(unit)\(value == 1 ? "" : "s")" }
-        if seconds < 60 { return "now" }
-        if seconds < 3_600 { return count(seconds / 60, "minute") }
-        if seconds < 86_400 { return count(seconds / 3_600, "hour") }
-        return count(seconds / 86_400, "day")
     }
 
     /// Text safe on one table line: control characters, line separators and bidirectional overrides

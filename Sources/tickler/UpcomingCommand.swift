@@ -71,11 +71,13 @@ struct UpcomingCommand: ParsableCommand {
         case .json:
             scheduled.writeJSON { Output.write($0) }
             timings.end("output")
-        case .table, .ics:
+        case .table:
+            OccurrenceTable(scheduled, config: session.workspace.config, now: start).write { Output.write($0) }
+            if let note = HeldBackNote.line(scheduled) { Output.write(Array((note + "\n").utf8)) }
+            timings.end("output")
+        case .ics:
             let listing = OccurrenceListing(scheduled.occurrences, workspace: session.workspace, now: start)
-            var text = format == .table ? listing.table : listing.iCalendar
-            if format == .table, let note = HeldBackNote.line(scheduled) { text += note + "\n" }
-            let output = Array(text.utf8)
+            let output = Array(listing.iCalendar.utf8)
             timings.end("format")
             Output.write(output)
             timings.end("write")

@@ -102,10 +102,15 @@ import Testing
 
     // MARK: - Table
 
+    private func table(_ fixture: ScheduleFixture, from: String, days: Int) throws -> String {
+        let now = try #require(Timestamp.parse(from))
+        let scheduled = fixture.schedule.scheduled(in: now..<(now + Int64(days) * 86_400), history: .init(), now: now)
+        return OccurrenceTable(scheduled, config: fixture.workspace.config, now: now).text
+    }
+
     @Test func theTableAlignsColumnsByDisplayWidth() throws {
-        let listing = try listing(fixture(), from: "2027-03-10T00:00:00+08:00", days: 7)
         #expect(
-            listing.table == """
+            try table(fixture(), from: "2027-03-10T00:00:00+08:00", days: 7) == """
                 DUE                      WHEN       RULE      CONTACT            TO            CHANNEL
                 2027-03-11 09:00 +08:00  in 1 day   heads-up  Kim Lee (kim)      owner 李娜    out
                 2027-03-11 09:00 -05:00  in 1 day   heads-up  张伟 (acme-zhang)  owner Nora    out
@@ -117,8 +122,44 @@ import Testing
                 """)
     }
 
+    @Test func aDigestShowsHowManyItemsItCarriesAndEachItemWhichDigestCarriesIt() throws {
+        let fixture = try F(
+            rules: """
+                  - { name: heads-up, date: birthday, before: [3d], to: owner, channel: out, template: t, digest: true }
+                """,
+            contacts: """
+                - { id: acme-zhang, name: 张伟, birthday: 1980-03-14, owner: ny }
+                - { id: kim, name: Kim Lee, birthday: --03-14, timezone: Asia/Kathmandu, owner: li.na }
+                """,
+            owners: """
+                owners:
+                  li.na: { name: 李娜, digest: { at: "08:30", channel: out, template: d } }
+                  ny: { name: Nora, timezone: America/New_York }
+                """)
+        #expect(
+            try table(fixture, from: "2027-03-11T00:00:00+08:00", days: 1) == """
+                DUE                      WHEN         RULE      CONTACT            TO                                      CHANNEL
+                2027-03-11 08:30 +08:00  in 8 hours   digest    1 item             owner 李娜                              out
+                2027-03-11 09:00 +08:00  in 9 hours   heads-up  Kim Lee (kim)      owner 李娜, in digest/li.na/2027-03-11  out
+                2027-03-11 09:00 -05:00  in 22 hours  heads-up  张伟 (acme-zhang)  owner Nora                              out
+
+                """)
+    }
+
+    @Test func theTableIsTheSameInPiecesOfAnySize() throws {
+        let fixture = try fixture()
+        let now = try #require(Timestamp.parse("2027-03-10T00:00:00+08:00"))
+        let scheduled = fixture.schedule.scheduled(in: now..<(now + 7 * 86_400), history: .init(), now: now)
+        let table = OccurrenceTable(scheduled, config: fixture.workspace.config, now: now)
+        for size in [1, 2, 5] {
+            var bytes: [UInt8] = []
+            table.write(entriesPerPiece: size) { bytes += $0 }
+            #expect(String(decoding: bytes, as: UTF8.self) == table.text)
+        }
+    }
+
     @Test func theTableOfNothingSaysSo() throws {
-        #expect(try listing(fixture(), from: "2027-04-01T00:00:00+08:00", days: 7).table == "nothing due\n")
+        #expect(try table(fixture(), from: "2027-04-01T00:00:00+08:00", days: 7) == "nothing due\n")
     }
 
     @Test func namesThatCouldBreakALineOrReorderItAreShownEscaped() throws {
@@ -126,9 +167,8 @@ import Testing
             contacts: """
                 - { id: c, name: "Evil\\u202Egnp.exe\\u0090", birthday: --03-14 }
                 """)
-        let listing = try listing(fixture, from: "2027-03-14T00:00:00+08:00", days: 1)
         #expect(
-            listing.table == """
+            try table(fixture, from: "2027-03-14T00:00:00+08:00", days: 1) == """
                 DUE                      WHEN        RULE      CONTACT                        TO       CHANNEL
                 2027-03-14 09:00 +08:00  in 9 hours  greeting  Evil\\u{202E}gnp.exe\\u{90} (c)  contact  out
 
@@ -142,9 +182,8 @@ import Testing
             (86_399, "in 23 hours"), (86_400, "in 1 day"), (172_799, "in 1 day"), (172_800, "in 2 days"),
             (30 * 86_400, "in 30 days"),
         ] as [(Int64, String)])
-    func relativeTimesCountWholeUnits(seconds: Int64, text: String) throws {
-        let listing = OccurrenceListing([], workspace: try fixture().workspace, now: 0)
-        #expect(listing.relative(seconds) == text)
+    func relativeTimesCountWholeUnits(seconds: Int64, text: String) {
+        #expect(OccurrenceTable.relative(seconds) == text)
     }
 
     // MARK: - iCalendar

@@ -27,7 +27,16 @@ public struct QuotedToken: CustomStringConvertible, Sendable {
 
     /// `text` safe inside one line of output, without quotes or shortening.
     public static func escaped(_ text: some StringProtocol) -> String {
-        text.unicodeScalars.map(escaped).joined()
+        // Almost every text needs no escape: then it is copied as it is, not scalar by scalar.
+        guard text.unicodeScalars.contains(where: needsEscape) else { return String(text) }
+        return text.unicodeScalars.map(escaped).joined()
+    }
+
+    /// Whether a scalar is written as an escape (``escaped(_:)-(Unicode.Scalar)``).
+    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x2028 || value == 0x2029
+            || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
     }
 
     /// A scalar as it may appear inside one line of output: control characters, line and paragraph
@@ -38,13 +47,8 @@ public struct QuotedToken: CustomStringConvertible, Sendable {
         case "\r": return "\\r"
         case "\t": return "\\t"
         default:
-            let value = scalar.value
-            let isControl = value < 0x20 || (0x7F...0x9F).contains(value)
-            let isSeparatorOrBidi =
-                value == 0x2028 || value == 0x2029 || (0x202A...0x202E).contains(value)
-                || (0x2066...0x2069).contains(value)
-            return isControl || isSeparatorOrBidi
-                ? "\\u{" + String(value, radix: 16, uppercase: true) + "}" : String(scalar)
+            return needsEscape(scalar)
+                ? "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}" : String(scalar)
         }
     }
 }

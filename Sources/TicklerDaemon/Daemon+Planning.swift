@@ -96,8 +96,8 @@ extension Daemon {
         var new: [String] = []
         var hint = 0
         for index in contacts.indices {
-            var id = contacts[index].id
-            if id.withUTF8({ history.firstSeen.time(of: $0, hint: &hint) }) == nil { new.append(id) }
+            let id = contacts[index].id
+            if history.firstSeen.time(of: id, hint: &hint) == nil { new.append(id) }
         }
         guard !new.isEmpty else { return }
         new.sort()

@@ -115,11 +115,11 @@ public final class PostgresStore: StateStore, @unchecked Sendable {
         let location = location
         let tls: PostgresConnection.Configuration.TLS
         do {
-            if location.tls == .disable {
-                tls = .disable
-            } else {
+            if let acceptsPlain = Self.acceptsPlain(location) {
                 let context = try NIOSSLContext(configuration: try Self.tlsConfiguration(location))
-                tls = location.tls == .allow || location.tls == .prefer ? .prefer(context) : .require(context)
+                tls = acceptsPlain ? .prefer(context) : .require(context)
+            } else {
+                tls = .disable
             }
         } catch let error as StoreError {
             throw error
@@ -143,10 +143,17 @@ public final class PostgresStore: StateStore, @unchecked Sendable {
 
     private static func tlsSettings(_ location: PostgresLocation) throws(StoreError) -> PostgresClient.Configuration.TLS
     {
+        guard let acceptsPlain = acceptsPlain(location) else { return .disable }
+        return acceptsPlain ? .prefer(try tlsConfiguration(location)) : .require(try tlsConfiguration(location))
+    }
+
+    /// Whether `sslmode` lets a connection go on without TLS when the server has none (`allow`,
+    /// `prefer`); `nil` when it uses no TLS at all (`disable`).
+    private static func acceptsPlain(_ location: PostgresLocation) -> Bool? {
         switch location.tls {
-        case .disable: return .disable
-        case .allow, .prefer: return .prefer(try tlsConfiguration(location))
-        default: return .require(try tlsConfiguration(location))
+        case .disable: nil
+        case .allow, .prefer: true
+        case .require, .verifyCA, .verifyFull: false
         }
     }
 

@@ -137,8 +137,7 @@ private final class StoreOpening: @unchecked Sendable {
     private var history: StoreHistory?
 
     init?(config: Config) {
-        guard Config.isDatabaseURL(config.statePath) || FileManager.default.fileExists(atPath: config.statePath)
-        else { return nil }
+        guard Session.storeExists(config) else { return nil }
         DispatchQueue(label: "tickler.store-opening").async(group: done) { [self] in
             store = Result { () throws(StoreError) in try Session.openStore(config) }
             if case .success(let opened) = store { history = try? StoreHistory.read(from: opened) }

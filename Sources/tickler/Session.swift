@@ -25,8 +25,7 @@ struct Session {
         let schedule = workspace.schedule()
         timings?.end("schedule")
         let config = workspace.config
-        let exists = Config.isDatabaseURL(config.statePath) || FileManager.default.fileExists(atPath: config.statePath)
-        let store = exists ? try readOnlyStore(config) : nil
+        let store = storeExists(config) ? try readOnlyStore(config) : nil
         timings?.end("store")
         return Session(workspace: workspace, schedule: schedule, store: store)
     }
@@ -89,6 +88,12 @@ struct Session {
         } catch {
             throw report(error)
         }
+    }
+
+    /// Whether `state:` names a store that may hold something: a database (which says so when it is
+    /// opened) or a file that is there.
+    static func storeExists(_ config: Config) -> Bool {
+        Config.isDatabaseURL(config.statePath) || FileManager.default.fileExists(atPath: config.statePath)
     }
 
     /// Opens (creating on first use) the store at `state:`, reporting nothing.

@@ -62,6 +62,12 @@ public struct FirstSeenTimes: Sendable {
         return times[index]
     }
 
+    /// The time of `id`, looked for from `hint` (``time(of:hint:)-(UnsafeBufferPointer<UInt8>,_)``).
+    public func time(of id: String, hint: inout Int) -> Int64? {
+        var id = id
+        return id.withUTF8 { time(of: $0, hint: &hint) }
+    }
+
     /// Gives `id` the time `at`, unless it has one already.
     public mutating func insert(_ id: String, at: Int64) {
         var id = id

@@ -169,10 +169,8 @@ extension Schedule {
         _ trigger: EveryTrigger, contactID: String, history: History, now: Int64, firstSeenHint: inout Int
     ) -> Int64 {
         if let latest = history.events.latest(of: contactID, types: trigger.since) { return latest.at }
-        var id = contactID
         let seen =
-            history.firstSeen.isEmpty
-            ? now : id.withUTF8 { history.firstSeen.time(of: $0, hint: &firstSeenHint) } ?? now
+            history.firstSeen.isEmpty ? now : history.firstSeen.time(of: contactID, hint: &firstSeenHint) ?? now
         let spread = trigger.spread.seconds
         guard spread > 0 else { return seen }
         return seen + Int64(StableHash.of(contactID) % UInt64(spread))

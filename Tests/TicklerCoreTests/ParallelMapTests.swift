@@ -5,7 +5,7 @@ import Testing
 @testable import TicklerInput
 
 /// `ParallelMap`: results in the items' order whichever lane computes them, and `stream` hands each
-/// result over in order while later ones are still being computed.
+/// result over in order while later ones are still being computed, a bounded number ahead.
 @Suite struct ParallelMapTests {
     /// Work that takes longer for earlier items, so lanes finish out of order.
     private static func slowerFirst(_ item: Int) -> Int {
@@ -45,6 +45,28 @@ import Testing
                 if item == 0 { finishedWhenFirstArrived = finished.value }
             })
         #expect((1..<8).contains(finishedWhenFirstArrived))
+    }
+
+    /// A slow caller holds the lanes back: no more than `ahead` results are ever made and not yet
+    /// handed over.
+    @Test func streamMakesAtMostAheadResultsBeforeTheCallerTakesThem() {
+        let made = Counter()
+        var mostWaiting = 0
+        var received: [Int] = []
+        ParallelMap.stream(
+            Array(0..<30), ahead: 3,
+            { item -> Int in
+                made.increment()
+                return item
+            },
+            inOrder: { item in
+                usleep(5_000)
+                // Made so far, less those handed over, this one among them.
+                mostWaiting = max(mostWaiting, made.value - received.count - 1)
+                received.append(item)
+            })
+        #expect(received == Array(0..<30))
+        #expect((1...3).contains(mostWaiting))
     }
 
     private final class Counter: @unchecked Sendable {

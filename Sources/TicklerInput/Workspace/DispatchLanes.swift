@@ -20,15 +20,16 @@ public enum ParallelMap {
 
     /// `run`, with each result handed to `consume` on the calling thread, in order, as soon as it and
     /// those before it are ready (and not kept after): the caller works through the results while
-    /// later ones are computed.
+    /// later ones are computed. At most `ahead` results wait for the caller at once: a caller slower
+    /// than the lanes (writing to a slow disk) holds them back rather than everything they make.
     public static func stream<T: Sendable, R: Sendable>(
-        _ items: [T], _ transform: @escaping @Sendable (T) -> R, inOrder consume: (R) -> Void
+        _ items: [T], ahead: Int = 16, _ transform: @escaping @Sendable (T) -> R, inOrder consume: (R) -> Void
     ) {
         if items.count < 2 {
             for item in items { consume(transform(item)) }
             return
         }
-        let results = ResultBox<R>(count: items.count)
+        let results = ResultBox<R>(count: items.count, ahead: max(1, ahead))
         startLanes(items, transform, into: results)
         for index in items.indices { consume(results.remove(index)) }
     }
@@ -50,13 +51,21 @@ public enum ParallelMap {
     private final class ResultBox<R>: @unchecked Sendable {
         private var slots: [R?]
         private var next = 0
+        /// How many results were removed, and how far past them an index may be taken.
+        private var removed = 0
+        private let ahead: Int
         private let lock = NSCondition()
 
-        init(count: Int) { slots = Array(repeating: nil, count: count) }
+        init(count: Int, ahead: Int = .max) {
+            slots = Array(repeating: nil, count: count)
+            self.ahead = ahead
+        }
 
-        /// The next index no lane has taken, or `nil` when all are taken.
+        /// The next index no lane has taken, or `nil` when all are taken; waits while `ahead`
+        /// results are not removed yet.
         func take() -> Int? {
             lock.withLock {
+                while next < slots.count, next - removed >= ahead { lock.wait() }
                 guard next < slots.count else { return nil }
                 next += 1
                 return next - 1
@@ -74,7 +83,11 @@ public enum ParallelMap {
         func remove(_ index: Int) -> R {
             lock.withLock {
                 while slots[index] == nil { lock.wait() }
-                defer { slots[index] = nil }
+                defer {
+                    slots[index] = nil
+                    removed += 1
+                    lock.broadcast()
+                }
                 return slots[index]!
             }
         }

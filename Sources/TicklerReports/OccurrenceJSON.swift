@@ -145,7 +145,7 @@ enum OccurrenceJSON {
             }
             ownerIDs = scheduled.schedule.ownerList.map { owner in
                 let start = texts.count
-                Self.withBytes(owner.id) { JSONText.escape($0) { texts.append(contentsOf: $0) } }
+                OccurrenceJSON.withBytes(owner.id) { JSONText.escape($0) { texts.append(contentsOf: $0) } }
                 return start..<texts.count
             }
             fixed = texts
@@ -245,7 +245,9 @@ enum OccurrenceJSON {
                         if let text = scheduled.dayTexts.range(of: day) {
                             writer.append(UnsafeBufferPointer(rebasing: days[text]))
                         } else {
-                            Self.withBytes(CivilDate(daysSinceEpoch: Int(day)).description) { writer.append($0) }
+                            OccurrenceJSON.withBytes(CivilDate(daysSinceEpoch: Int(day)).description) {
+                                writer.append($0)
+                            }
                         }
                         writer.append(UInt8(ascii: "\""))
                     }
@@ -275,11 +277,6 @@ enum OccurrenceJSON {
             }
         }
 
-        private static func withBytes(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-            var text = text
-            text.withUTF8(body)
-        }
-
         private func appendContactID(_ id: UnsafeBufferPointer<UInt8>, to writer: inout Writer) {
             if plainIDs { writer.append(id) } else { writer.appendEscaped(id) }
         }
@@ -292,6 +289,12 @@ enum OccurrenceJSON {
             for item in items { count += item.key.utf8.count + 4 }
         }
         return count
+    }
+
+    /// The UTF-8 bytes of `text`, without copying a native string (for the JSON and the table).
+    static func withBytes(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var text = text
+        text.withUTF8(body)
     }
 
     /// Appends bytes at a pointer into a buffer large enough for them.

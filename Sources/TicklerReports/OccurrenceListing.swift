@@ -64,7 +64,7 @@ public struct OccurrenceListing: Sendable {
     /// The contact, or for a digest how many items it carries.
     private func contactColumn(_ occurrence: Occurrence) -> String {
         guard case .digest(let items) = occurrence.detail else { return contactLabel(occurrence.contact) }
-        return "\(items.count) \(items.count == 1 ? "item" : "items")"
+        return OccurrenceTable.itemCount(items.count)
     }
 
     private func contactLabel(_ id: String) -> String {

@@ -136,7 +136,7 @@ public struct OccurrenceTable: Sendable {
         let columns = widths
         var header = Line()
         for name in Self.header {
-            Self.withUTF8(name) { header.append($0, width: $0.count) }
+            OccurrenceJSON.withBytes(name) { header.append($0, width: $0.count) }
             header.next()
         }
         output(header.finished(widths: columns))
@@ -243,15 +243,14 @@ extension OccurrenceTable {
             if let relative = relative(entry.due - now) {
                 append(relative)
             } else {
-                Self.withUTF8(Self.relative(entry.due - now)) { line.append($0, width: $0.count) }
+                OccurrenceJSON.withBytes(Self.relative(entry.due - now)) { line.append($0, width: $0.count) }
             }
             line.next()
             append(ruleNames[Int(entry.rule)])
             line.next()
             let isDigest = scheduled.isDigest(entry)
             if isDigest {
-                let items = scheduled.bundledEntries(of: entry).count
-                Self.withUTF8("\(items) \(items == 1 ? "item" : "items")") {
+                OccurrenceJSON.withBytes(Self.itemCount(scheduled.bundledEntries(of: entry).count)) {
                     line.append($0, width: $0.count)
                 }
             } else {
@@ -277,13 +276,15 @@ extension OccurrenceTable {
                         line.append(UnsafeBufferPointer(rebasing: $0[text]), width: 10)
                     }
                 } else {
-                    Self.withUTF8(CivilDate(daysSinceEpoch: Int(day)).description) { line.append($0, width: $0.count) }
+                    OccurrenceJSON.withBytes(CivilDate(daysSinceEpoch: Int(day)).description) {
+                        line.append($0, width: $0.count)
+                    }
                 }
             }
             line.next()
             if isDigest {
                 let channel = scheduled.digestChannel(entry)
-                Self.withUTF8(channel) { line.append($0, width: DisplayWidth.of(channel)) }
+                OccurrenceJSON.withBytes(channel) { line.append($0, width: DisplayWidth.of(channel)) }
             } else {
                 append(channels[Int(entry.rule)])
             }
@@ -322,8 +323,6 @@ extension OccurrenceTable {
         return count(seconds / 86_400, "day")
     }
 
-    private static func withUTF8(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        var text = text
-        text.withUTF8(body)
-    }
+    /// `1 item`, `3 items`: what a digest carries (its CONTACT column, and its summary in the feed).
+    static func itemCount(_ count: Int) -> String { "\(count) \(count == 1 ? "item" : "items")" }
 }

@@ -235,7 +235,10 @@ public struct Schedule: Sendable {
         var contact: Int
         /// The person's index in `ownerList`; -1 for the contact.
         var owner: Int
-        var zone: ZoneRules
+        /// Not counted: the schedule's `zones` and `ownerList` keep every zone alive while it plans,
+        /// and a count per contact and rule was a tenth of planning's time, both cores bumping the
+        /// counts of the same few zones.
+        unowned(unsafe) var zone: ZoneRules
         var calendar: HolidayCalendar?
         var made: Made
     }

@@ -235,9 +235,9 @@ public struct Schedule: Sendable {
         var contact: Int
         /// The person's index in `ownerList`; -1 for the contact.
         var owner: Int
-        /// Not counted: the schedule's `zones` and `ownerList` keep every zone alive while it plans,
-        /// and a count per contact and rule was a tenth of planning's time, both cores bumping the
-        /// counts of the same few zones.
+        /// Not counted: the schedule's `zones` and `ownerList` keep every zone alive while it plans.
+        /// Counting it, once per contact and rule with both cores on the same few zones, was 11 % of
+        /// a second start's samples at a million contacts (BENCHMARKS.md, issue 18).
         unowned(unsafe) var zone: ZoneRules
         var calendar: HolidayCalendar?
         var made: Made
